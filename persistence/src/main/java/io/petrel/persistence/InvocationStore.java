@@ -1,0 +1,26 @@
+package io.petrel.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Invocation records and log lines. Writes are buffered and written in batches; {@link #flush()} completes
+ * once everything handed over before it is durable.
+ */
+public interface InvocationStore {
+
+  /** Hands a record over for writing; never blocks the caller. */
+  void record(InvocationRecord record);
+
+  /** Hands log lines over for writing, in order; never blocks the caller. */
+  void appendLogs(List<LogLine> lines);
+
+  CompletionStage<Void> flush();
+
+  /** A function's invocations started at or after {@code from}, oldest first. */
+  CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit);
+
+  /** The log lines of one invocation in the order they were written. */
+  CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId);
+}

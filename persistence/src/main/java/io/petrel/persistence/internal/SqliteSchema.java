@@ -1,0 +1,72 @@
+package io.petrel.persistence.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The SQLite schema as numbered migrations. {@code PRAGMA user_version} records how many have run; each runs
+ * once, in its own transaction, so a database of any earlier version is brought up to date at start.
+ */
+public final class SqliteSchema {
+  private static final List<List<String>> MIGRATIONS = List.of(
+      List.of(
+          """
+          CREATE TABLE functions (
+            account TEXT NOT NULL, name TEXT NOT NULL, latest TEXT NOT NULL, tags TEXT NOT NULL,
+            reserved_concurrency INTEGER, next_version INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+            PRIMARY KEY (account, name)) WITHOUT ROWID""",
+          """
+          CREATE TABLE versions (
+            account TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, config TEXT NOT NULL,
+            PRIMARY KEY (account, name, version)) WITHOUT ROWID""",
+          """
+          CREATE TABLE aliases (
+            account TEXT NOT NULL, name TEXT NOT NULL, alias TEXT NOT NULL, function_version TEXT NOT NULL,
+            description TEXT NOT NULL, routing_version TEXT, routing_weight REAL, revision_id TEXT NOT NULL,
+            PRIMARY KEY (account, name, alias)) WITHOUT ROWID""",
+          """
+          CREATE TABLE code (sha256 TEXT PRIMARY KEY, zip BLOB NOT NULL, size INTEGER NOT NULL)""",
+          """
+          CREATE TABLE invocations (
+            account TEXT NOT NULL, name TEXT NOT NULL, start_ms INTEGER NOT NULL, request_id TEXT NOT NULL,
+            qualifier TEXT NOT NULL, executed_version TEXT NOT NULL, duration_ms REAL NOT NULL,
+            billed_duration_ms INTEGER NOT NULL, memory_size_mb INTEGER NOT NULL, max_memory_used_mb INTEGER NOT NULL,
+            init_duration_ms REAL, outcome TEXT NOT NULL, error_type TEXT,
+            PRIMARY KEY (account, name, start_ms, request_id)) WITHOUT ROWID""",
+          """
+          CREATE TABLE log_lines (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, name TEXT NOT NULL,
+            request_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, message TEXT NOT NULL)""",
+          "CREATE INDEX log_lines_by_request ON log_lines (account, name, request_id, seq)"));
+
+  private SqliteSchema() {}
+
+  public static void migrate(Connection connection) throws SQLException {
+    int current;
+    try (Statement st = connection.createStatement(); var rs = st.executeQuery("PRAGMA user_version")) {
+      current = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (current > MIGRATIONS.size()) {
+      throw new SQLException("the database has schema version " + current + " but this Petrel knows only up to "
+          + MIGRATIONS.size() + "; it was written by a newer Petrel");
+    }
+    for (int i = current; i < MIGRATIONS.size(); i++) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try (Statement st = connection.createStatement()) {
+        for (String sql : MIGRATIONS.get(i)) {
+          st.execute(sql);
+        }
+        st.execute("PRAGMA user_version = " + (i + 1));
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    }
+  }
+}

@@ -1,0 +1,549 @@
+package io.petrel.persistence.sqlite;
+
+import io.petrel.persistence.Alias;
+import io.petrel.persistence.FunctionConfig;
+import io.petrel.persistence.FunctionDefinition;
+import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.InvocationRecord;
+import io.petrel.persistence.LogLine;
+import io.petrel.persistence.Page;
+import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.StoreException;
+import io.petrel.persistence.VersionedConfig;
+import io.petrel.persistence.internal.ConfigJson;
+import io.petrel.persistence.internal.Sha256;
+import io.petrel.persistence.internal.SqliteDatabase;
+import io.petrel.persistence.internal.SqliteInvocationLog;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The embedded store of a single node: one SQLite file, one owning thread (see {@link SqliteDatabase}).
+ * Invocation records and log lines are buffered and written in batched transactions.
+ */
+public final class SqliteStore implements PetrelStore {
+  private final SqliteDatabase db;
+  private final SqliteInvocationLog invocations;
+
+  private SqliteStore(SqliteDatabase db) {
+    this.db = db;
+    this.invocations = new SqliteInvocationLog(db);
+  }
+
+  /** Opens (creating or migrating as needed) the store in {@code file}. */
+  public static SqliteStore open(Path file) {
+    return new SqliteStore(SqliteDatabase.open(file));
+  }
+
+  // ---- functions ----
+
+  @Override
+  public CompletionStage<FunctionDefinition> createFunction(FunctionDefinition f) {
+    return db.transaction(c -> {
+      if (readFunction(c, f.id()).isPresent()) {
+        throw new StoreException.AlreadyExists("Function already exist: " + f.id().name());
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "INSERT INTO functions (account, name, latest, tags, reserved_concurrency, next_version, created_ms)"
+              + " VALUES (?, ?, ?, ?, ?, 1, ?)")) {
+        st.setString(1, f.id().account());
+        st.setString(2, f.id().name());
+        st.setString(3, ConfigJson.write(f.latest()));
+        st.setString(4, ConfigJson.write(f.tags()));
+        setReserved(st, 5, f.reservedConcurrency());
+        st.setLong(6, f.created().toEpochMilli());
+        st.executeUpdate();
+      }
+      return f;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<FunctionDefinition>> getFunction(FunctionId id) {
+    return db.read(c -> readFunction(c, id));
+  }
+
+  @Override
+  public CompletionStage<Page<VersionedConfig>> listFunctions(
+      String account, boolean includeVersions, String marker, int limit) {
+    // Rows are ordered by (name, version) with $LATEST as version 0, so a marker "name:version" resumes after
+    // exactly the last row returned.
+    String afterName = "";
+    long afterVersion = -1;
+    if (marker != null && !marker.isEmpty()) {
+      int colon = marker.lastIndexOf(':');
+      afterName = colon < 0 ? marker : marker.substring(0, colon);
+      afterVersion = colon < 0 ? Long.MAX_VALUE : parseOr(marker.substring(colon + 1), Long.MAX_VALUE);
+    }
+    String sql = includeVersions
+        ? "SELECT name, 0 AS v, latest AS config FROM functions WHERE account = ?1"
+            + " UNION ALL SELECT name, version AS v, config FROM versions WHERE account = ?1"
+        : "SELECT name, 0 AS v, latest AS config FROM functions WHERE account = ?1";
+    String paged = "SELECT name, v, config FROM (" + sql + ") WHERE (name, v) > (?2, ?3) ORDER BY name, v LIMIT ?4";
+    String fromName = afterName;
+    long fromVersion = afterVersion;
+    return db.read(c -> {
+      List<VersionedConfig> items = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(paged)) {
+        st.setString(1, account);
+        st.setString(2, fromName);
+        st.setLong(3, fromVersion);
+        st.setInt(4, limit + 1);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            long v = rs.getLong(2);
+            items.add(new VersionedConfig(new FunctionId(account, rs.getString(1)),
+                v == 0 ? VersionedConfig.LATEST : Long.toString(v), ConfigJson.readConfig(rs.getString(3))));
+          }
+        }
+      }
+      return page(items, limit, last -> last.function().name() + ":"
+          + (last.isLatest() ? "0" : last.version()));
+    });
+  }
+
+  @Override
+  public CompletionStage<FunctionDefinition> updateLatest(
+      FunctionId id, String expectedRevisionId, FunctionConfig latest) {
+    return db.transaction(c -> {
+      FunctionDefinition current = requireFunction(c, id);
+      checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE functions SET latest = ? WHERE account = ? AND name = ?")) {
+        st.setString(1, ConfigJson.write(latest));
+        st.setString(2, id.account());
+        st.setString(3, id.name());
+        st.executeUpdate();
+      }
+      return current.withLatest(latest);
+    });
+  }
+
+  @Override
+  public CompletionStage<FunctionDefinition> putReservedConcurrency(FunctionId id, OptionalInt reserved) {
+    return db.transaction(c -> {
+      FunctionDefinition current = requireFunction(c, id);
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE functions SET reserved_concurrency = ? WHERE account = ? AND name = ?")) {
+        setReserved(st, 1, reserved);
+        st.setString(2, id.account());
+        st.setString(3, id.name());
+        st.executeUpdate();
+      }
+      return current.withReservedConcurrency(reserved);
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> deleteFunction(FunctionId id) {
+    return db.transaction(c -> {
+      requireFunction(c, id);
+      for (String table : List.of("functions", "versions", "aliases")) {
+        try (PreparedStatement st = c.prepareStatement(
+            "DELETE FROM " + table + " WHERE account = ? AND name = ?")) {
+          st.setString(1, id.account());
+          st.setString(2, id.name());
+          st.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  // ---- versions ----
+
+  @Override
+  public CompletionStage<VersionedConfig> publishVersion(
+      FunctionId id, String expectedRevisionId, String description, String versionRevisionId, Instant now) {
+    return db.transaction(c -> {
+      FunctionDefinition function = requireFunction(c, id);
+      checkRevision(expectedRevisionId, function.latest().revisionId(), "function");
+      Optional<VersionedConfig> newest = newestVersion(c, id);
+      if (newest.isPresent() && newest.get().config().sameContentAs(function.latest())) {
+        return newest.get();
+      }
+      long number;
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT next_version FROM functions WHERE account = ? AND name = ?")) {
+        st.setString(1, id.account());
+        st.setString(2, id.name());
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          number = rs.getLong(1);
+        }
+      }
+      FunctionConfig config = function.latest().withRevision(versionRevisionId, now);
+      if (description != null) {
+        config = config.withDescription(description);
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "INSERT INTO versions (account, name, version, config) VALUES (?, ?, ?, ?)")) {
+        st.setString(1, id.account());
+        st.setString(2, id.name());
+        st.setLong(3, number);
+        st.setString(4, ConfigJson.write(config));
+        st.executeUpdate();
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE functions SET next_version = ? WHERE account = ? AND name = ?")) {
+        st.setLong(1, number + 1);
+        st.setString(2, id.account());
+        st.setString(3, id.name());
+        st.executeUpdate();
+      }
+      return new VersionedConfig(id, Long.toString(number), config);
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<VersionedConfig>> getVersion(FunctionId id, long version) {
+    return db.read(c -> readVersion(c, id, version));
+  }
+
+  @Override
+  public CompletionStage<Page<VersionedConfig>> listVersions(FunctionId id, String marker, int limit) {
+    long after = marker == null || marker.isEmpty() ? 0 : parseOr(marker, Long.MAX_VALUE);
+    return db.read(c -> {
+      requireFunction(c, id);
+      List<VersionedConfig> items = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement("SELECT version, config FROM versions"
+          + " WHERE account = ? AND name = ? AND version > ? ORDER BY version LIMIT ?")) {
+        st.setString(1, id.account());
+        st.setString(2, id.name());
+        st.setLong(3, after);
+        st.setInt(4, limit + 1);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            items.add(new VersionedConfig(id, Long.toString(rs.getLong(1)), ConfigJson.readConfig(rs.getString(2))));
+          }
+        }
+      }
+      return page(items, limit, VersionedConfig::version);
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> deleteVersion(FunctionId id, long version) {
+    return db.transaction(c -> {
+      requireFunction(c, id);
+      if (readVersion(c, id, version).isEmpty()) {
+        throw notFound(id, Long.toString(version));
+      }
+      String v = Long.toString(version);
+      for (Alias alias : readAliases(c, id, null, "", Integer.MAX_VALUE)) {
+        if (alias.references(v)) {
+          throw new StoreException.InUse("Unable to delete version " + v + " of function " + id.name()
+              + " because alias " + alias.name() + " routes to it");
+        }
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "DELETE FROM versions WHERE account = ? AND name = ? AND version = ?")) {
+        st.setString(1, id.account());
+        st.setString(2, id.name());
+        st.setLong(3, version);
+        st.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  // ---- aliases ----
+
+  @Override
+  public CompletionStage<Alias> createAlias(Alias alias) {
+    return db.transaction(c -> {
+      requireFunction(c, alias.function());
+      if (readAlias(c, alias.function(), alias.name()).isPresent()) {
+        throw new StoreException.AlreadyExists("Alias already exists: " + alias.name());
+      }
+      requireVersions(c, alias);
+      writeAlias(c, alias, "INSERT INTO aliases (function_version, description, routing_version, routing_weight,"
+          + " revision_id, account, name, alias) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      return alias;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<Alias>> getAlias(FunctionId id, String name) {
+    return db.read(c -> readAlias(c, id, name));
+  }
+
+  @Override
+  public CompletionStage<Page<Alias>> listAliases(FunctionId id, String functionVersion, String marker, int limit) {
+    return db.read(c -> {
+      requireFunction(c, id);
+      List<Alias> items = readAliases(c, id, functionVersion, marker == null ? "" : marker, limit + 1);
+      return page(items, limit, Alias::name);
+    });
+  }
+
+  @Override
+  public CompletionStage<Alias> updateAlias(Alias alias, String expectedRevisionId) {
+    return db.transaction(c -> {
+      requireFunction(c, alias.function());
+      Alias current = readAlias(c, alias.function(), alias.name())
+          .orElseThrow(() -> aliasNotFound(alias.function(), alias.name()));
+      checkRevision(expectedRevisionId, current.revisionId(), "alias");
+      requireVersions(c, alias);
+      writeAlias(c, alias, "UPDATE aliases SET function_version = ?, description = ?, routing_version = ?,"
+          + " routing_weight = ?, revision_id = ? WHERE account = ? AND name = ? AND alias = ?");
+      return alias;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> deleteAlias(FunctionId id, String name) {
+    return db.transaction(c -> {
+      requireFunction(c, id);
+      try (PreparedStatement st = c.prepareStatement(
+          "DELETE FROM aliases WHERE account = ? AND name = ? AND alias = ?")) {
+        st.setString(1, id.account());
+        st.setString(2, id.name());
+        st.setString(3, name);
+        if (st.executeUpdate() == 0) {
+          throw aliasNotFound(id, name);
+        }
+      }
+      return null;
+    });
+  }
+
+  // ---- code ----
+
+  @Override
+  public CompletionStage<Void> putCode(String sha256Hex, byte[] zip) {
+    return db.read(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "INSERT OR IGNORE INTO code (sha256, zip, size) VALUES (?, ?, ?)")) {
+        st.setString(1, sha256Hex);
+        st.setBytes(2, zip);
+        st.setLong(3, zip.length);
+        st.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<byte[]>> getCode(String sha256Hex) {
+    return db.read(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT zip FROM code WHERE sha256 = ?")) {
+        st.setString(1, sha256Hex);
+        try (ResultSet rs = st.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          byte[] zip = rs.getBytes(1);
+          if (!Sha256.hex(zip).equals(sha256Hex)) {
+            throw new SQLException("stored code " + sha256Hex + " is damaged: its SHA-256 does not match");
+          }
+          return Optional.of(zip);
+        }
+      }
+    });
+  }
+
+  // ---- invocations and logs ----
+
+  @Override
+  public void record(InvocationRecord record) {
+    invocations.record(record);
+  }
+
+  @Override
+  public void appendLogs(List<LogLine> lines) {
+    invocations.appendLogs(lines);
+  }
+
+  @Override
+  public CompletionStage<Void> flush() {
+    return invocations.flush();
+  }
+
+  @Override
+  public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
+    return invocations.listInvocations(function, from, limit);
+  }
+
+  @Override
+  public CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId) {
+    return invocations.logsOf(function, requestId);
+  }
+
+  @Override
+  public void close() {
+    invocations.flush().toCompletableFuture().join();
+    db.close();
+  }
+
+  // ---- helpers, all on the database thread ----
+
+  private static Optional<FunctionDefinition> readFunction(Connection c, FunctionId id) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT latest, tags, reserved_concurrency, created_ms"
+        + " FROM functions WHERE account = ? AND name = ?")) {
+      st.setString(1, id.account());
+      st.setString(2, id.name());
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        int reserved = rs.getInt(3);
+        OptionalInt reservedConcurrency = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(reserved);
+        return Optional.of(new FunctionDefinition(id, ConfigJson.readConfig(rs.getString(1)),
+            ConfigJson.readMap(rs.getString(2)), reservedConcurrency, Instant.ofEpochMilli(rs.getLong(4))));
+      }
+    }
+  }
+
+  private static FunctionDefinition requireFunction(Connection c, FunctionId id) throws SQLException {
+    return readFunction(c, id).orElseThrow(() -> notFound(id, null));
+  }
+
+  private static Optional<VersionedConfig> readVersion(Connection c, FunctionId id, long version)
+      throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT config FROM versions WHERE account = ? AND name = ? AND version = ?")) {
+      st.setString(1, id.account());
+      st.setString(2, id.name());
+      st.setLong(3, version);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new VersionedConfig(id, Long.toString(version), ConfigJson.readConfig(rs.getString(1))))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<VersionedConfig> newestVersion(Connection c, FunctionId id) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT version, config FROM versions"
+        + " WHERE account = ? AND name = ? ORDER BY version DESC LIMIT 1")) {
+      st.setString(1, id.account());
+      st.setString(2, id.name());
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new VersionedConfig(id, Long.toString(rs.getLong(1)), ConfigJson.readConfig(rs.getString(2))))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private static void requireVersions(Connection c, Alias alias) throws SQLException {
+    List<String> versions = new ArrayList<>();
+    versions.add(alias.functionVersion());
+    alias.routing().ifPresent(r -> versions.add(r.version()));
+    for (String v : versions) {
+      if (VersionedConfig.LATEST.equals(v)) {
+        continue;
+      }
+      long number = parseOr(v, -1);
+      if (number < 1 || readVersion(c, alias.function(), number).isEmpty()) {
+        throw notFound(alias.function(), v);
+      }
+    }
+  }
+
+  private static Optional<Alias> readAlias(Connection c, FunctionId id, String name) throws SQLException {
+    List<Alias> found = selectAliases(c, id, "alias = ?", name, 1);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private static List<Alias> readAliases(Connection c, FunctionId id, String functionVersion, String after,
+      int limit) throws SQLException {
+    List<Alias> all = selectAliases(c, id, "alias > ?", after, Integer.MAX_VALUE);
+    return all.stream()
+        .filter(a -> functionVersion == null || a.references(functionVersion))
+        .limit(limit)
+        .toList();
+  }
+
+  private static List<Alias> selectAliases(Connection c, FunctionId id, String condition, String value, int limit)
+      throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT alias, function_version, description, routing_version,"
+        + " routing_weight, revision_id FROM aliases WHERE account = ? AND name = ? AND " + condition
+        + " ORDER BY alias LIMIT ?")) {
+      st.setString(1, id.account());
+      st.setString(2, id.name());
+      st.setString(3, value);
+      st.setInt(4, limit);
+      List<Alias> aliases = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String routingVersion = rs.getString(4);
+          Optional<Alias.Routing> routing = routingVersion == null
+              ? Optional.empty()
+              : Optional.of(new Alias.Routing(routingVersion, rs.getDouble(5)));
+          aliases.add(new Alias(id, rs.getString(1), rs.getString(2), rs.getString(3), routing, rs.getString(6)));
+        }
+      }
+      return aliases;
+    }
+  }
+
+  private static void writeAlias(Connection c, Alias alias, String sql) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, alias.functionVersion());
+      st.setString(2, alias.description());
+      if (alias.routing().isPresent()) {
+        st.setString(3, alias.routing().get().version());
+        st.setDouble(4, alias.routing().get().weight());
+      } else {
+        st.setNull(3, Types.VARCHAR);
+        st.setNull(4, Types.REAL);
+      }
+      st.setString(5, alias.revisionId());
+      st.setString(6, alias.function().account());
+      st.setString(7, alias.function().name());
+      st.setString(8, alias.name());
+      st.executeUpdate();
+    }
+  }
+
+  private static void setReserved(PreparedStatement st, int index, OptionalInt reserved) throws SQLException {
+    if (reserved.isPresent()) {
+      st.setInt(index, reserved.getAsInt());
+    } else {
+      st.setNull(index, Types.INTEGER);
+    }
+  }
+
+  private static void checkRevision(String expected, String actual, String what) {
+    if (expected != null && !expected.equals(actual)) {
+      throw new StoreException.PreconditionFailed("The Revision Id provided does not match the latest Revision Id"
+          + " of the " + what + ". Call the Get operation to get the latest Revision Id");
+    }
+  }
+
+  private static <T> Page<T> page(List<T> fetched, int limit, java.util.function.Function<T, String> markerOf) {
+    if (fetched.size() <= limit) {
+      return new Page<>(fetched, Optional.empty());
+    }
+    List<T> items = fetched.subList(0, limit);
+    return new Page<>(items, Optional.of(markerOf.apply(items.get(items.size() - 1))));
+  }
+
+  private static long parseOr(String s, long fallback) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static StoreException.NotFound notFound(FunctionId id, String qualifier) {
+    return new StoreException.NotFound("Function not found: " + id.name() + (qualifier == null ? "" : ":" + qualifier));
+  }
+
+  private static StoreException.NotFound aliasNotFound(FunctionId id, String alias) {
+    return new StoreException.NotFound("Alias not found: " + id.name() + ":" + alias);
+  }
+}
