@@ -1,0 +1,39 @@
+package io.petrel.gateway;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Typed {@code petrel.gateway} settings (see reference.conf): where the gateway listens, the region and account
+ * it answers as, and its request limits.
+ */
+public record GatewaySettings(
+    String host,
+    int port,
+    String region,
+    String account,
+    long maxControlPlaneRequestBytes,
+    long maxCodeRequestBytes,
+    Duration requestTimeout,
+    int accountConcurrency,
+    int minimumUnreservedConcurrency) {
+
+  public static GatewaySettings from(Config root) {
+    Config c = root.getConfig("petrel.gateway");
+    return new GatewaySettings(
+        c.getString("host"),
+        c.getInt("port"),
+        c.getString("region"),
+        c.getString("account"),
+        c.getBytes("max-control-plane-request-size"),
+        c.getBytes("max-code-request-size"),
+        c.getDuration("request-timeout"),
+        c.getInt("account-concurrency"),
+        c.getInt("minimum-unreserved-concurrency"));
+  }
+
+  public GatewaySettings withPort(int newPort) {
+    return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
+        requestTimeout, accountConcurrency, minimumUnreservedConcurrency);
+  }
+}

@@ -1,0 +1,118 @@
+package io.petrel.gateway.internal;
+
+import io.petrel.gateway.GatewaySettings;
+import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.StoreException;
+import io.petrel.persistence.VersionedConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * What the control-plane operations share: the store, names and ARNs, validation, the clock, the executor for
+ * CPU-heavy work (checking code packages), and the lookups every operation starts with.
+ */
+public final class ApiContext {
+  public static final int DEFAULT_MAX_ITEMS = 50;
+  public static final int MAX_ITEMS = 10_000;
+
+  final GatewaySettings settings;
+  final PetrelStore store;
+  final FunctionNames names;
+  final ConfigValidation validation;
+  final Representations representations;
+  final Executor heavyWork;
+  private final Clock clock;
+
+  public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
+      Clock clock) {
+    this.settings = settings;
+    this.store = store;
+    this.names = new FunctionNames(settings.region(), settings.account());
+    this.validation = validation;
+    this.representations = new Representations(names);
+    this.heavyWork = heavyWork;
+    this.clock = clock;
+  }
+
+  FunctionId id(String name) {
+    return new FunctionId(settings.account(), name);
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  static String newRevision() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** The version a qualifier names: $LATEST (also when absent), a version number, or an alias's primary version. */
+  CompletionStage<VersionedConfig> resolve(String name, Optional<String> qualifier) {
+    FunctionId id = id(name);
+    String q = qualifier.orElse(VersionedConfig.LATEST);
+    if (q.equals(VersionedConfig.LATEST)) {
+      return store.getFunction(id).thenApply(f -> new VersionedConfig(id, VersionedConfig.LATEST,
+          f.orElseThrow(() -> functionNotFound(name, Optional.empty())).latest()));
+    }
+    if (isVersionNumber(q)) {
+      return store.getVersion(id, Long.parseLong(q))
+          .thenApply(v -> v.orElseThrow(() -> functionNotFound(name, qualifier)));
+    }
+    return store.getAlias(id, q).thenCompose(alias -> resolve(name,
+        Optional.of(alias.orElseThrow(() -> functionNotFound(name, qualifier)).functionVersion())));
+  }
+
+  LambdaError functionNotFound(String name, Optional<String> qualifier) {
+    return LambdaError.notFound("Function not found: "
+        + qualifier.map(q -> names.arn(name, q)).orElse(names.arn(name)));
+  }
+
+  static boolean isVersionNumber(String q) {
+    return q.matches("[1-9][0-9]{0,18}");
+  }
+
+  static int maxItems(Optional<String> given) {
+    if (given.isEmpty()) {
+      return DEFAULT_MAX_ITEMS;
+    }
+    try {
+      int n = Integer.parseInt(given.get());
+      if (n >= 1 && n <= MAX_ITEMS) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw LambdaError.invalidParameter("Value '" + given.get() + "' at 'maxItems' failed to satisfy constraint:"
+        + " Member must be a number between 1 and " + MAX_ITEMS);
+  }
+
+  /** Runs a step that throws LambdaError synchronously as a failed stage, so routes handle one failure path. */
+  static <T> CompletionStage<T> attempt(java.util.function.Supplier<CompletionStage<T>> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Maps the store's expected failures to Lambda errors; anything else stays as it is. */
+  static Throwable toLambdaError(Throwable error) {
+    if (error instanceof StoreException.NotFound e) {
+      return LambdaError.notFound(e.getMessage());
+    } else if (error instanceof StoreException.AlreadyExists e) {
+      return LambdaError.conflict(e.getMessage());
+    } else if (error instanceof StoreException.PreconditionFailed e) {
+      return LambdaError.preconditionFailed(e.getMessage());
+    } else if (error instanceof StoreException.InUse e) {
+      return LambdaError.conflict(e.getMessage());
+    }
+    return error;
+  }
+}

@@ -1,0 +1,180 @@
+package io.petrel.gateway.internal;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.petrel.gateway.GatewaySettings;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Rejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of the control plane: Lambda's paths, methods and query parameters mapped onto
+ * {@link FunctionApi} and {@link AliasApi}, request bodies read with a size limit (refused from Content-Length
+ * before any of it is read), and every failure answered in Lambda's error shape: the x-amzn-ErrorType header
+ * and a {"Type","Message","message"} body.
+ */
+public final class ControlPlaneRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlaneRoutes.class);
+
+  private final GatewaySettings settings;
+  private final FunctionApi functions;
+  private final AliasApi aliases;
+  private final Materializer materializer;
+
+  public ControlPlaneRoutes(ApiContext ctx, Materializer materializer) {
+    this.settings = ctx.settings;
+    this.functions = new FunctionApi(ctx);
+    this.aliases = new AliasApi(ctx);
+    this.materializer = materializer;
+  }
+
+  public Route route() {
+    Route unknown = extractRequest(req -> complete(errorResponse(LambdaError.unknownOperation(
+        "No Lambda operation matches " + req.method().value() + " " + req.getUri().path()))));
+    RejectionHandler rejections = RejectionHandler.newBuilder()
+        .handleAll(Rejection.class, all -> unknown)
+        .handleNotFound(unknown)
+        .build();
+    return handleRejections(rejections, () -> concat(
+        pathPrefix("2015-03-31", () -> concat(
+            pathPrefix("functions", this::functionRoutes),
+            pathPrefix("event-source-mappings", () -> notSupported("Event source mappings")))),
+        pathPrefix("2017-10-31", () -> pathPrefix("functions", () -> pathPrefix(segment(), name ->
+            path("concurrency", () -> concat(
+                put(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> functions.putConcurrency(name, b))),
+                delete(() -> respond(() -> functions.deleteConcurrency(name)))))))),
+        pathPrefix("2019-09-30", () -> pathPrefix("functions", () -> pathPrefix(segment(), name -> concat(
+            path("concurrency", () -> get(() -> respond(() -> functions.getConcurrency(name)))),
+            path("provisioned-concurrency", () -> notSupported("Provisioned concurrency")))))),
+        pathPrefix("2019-09-25", () -> notSupported("Event invoke configuration")),
+        pathPrefix("2021-10-31", () -> notSupported("Function URLs")),
+        pathPrefix("petrel", () -> concat(
+            path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
+            pathPrefix("code", () -> path(segment(), file -> get(() -> respond(() ->
+                functions.downloadCode(file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file)))))))));
+  }
+
+  private Route functionRoutes() {
+    return concat(
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> withBody(settings.maxCodeRequestBytes(), functions::create)),
+            get(() -> parameterOptional("Marker", marker -> parameterOptional("MaxItems", max ->
+                parameterOptional("FunctionVersion", version -> respond(() -> functions.list(marker, max, version)))))))),
+        pathPrefix(segment(), name -> concat(
+            pathEnd(() -> parameterOptional("Qualifier", qualifier -> concat(
+                get(() -> extractRequest(req -> respond(() -> functions.get(name, qualifier, baseUrl(req))))),
+                delete(() -> respond(() -> functions.delete(name, qualifier)))))),
+            path("configuration", () -> concat(
+                get(() -> parameterOptional("Qualifier", q -> respond(() -> functions.getConfiguration(name, q)))),
+                put(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> functions.updateConfiguration(name, b))))),
+            path("code", () -> put(() -> withBody(settings.maxCodeRequestBytes(), b -> functions.updateCode(name, b)))),
+            path("versions", () -> concat(
+                post(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> functions.publishVersion(name, b))),
+                get(() -> parameterOptional("Marker", marker -> parameterOptional("MaxItems", max ->
+                    respond(() -> functions.listVersions(name, marker, max))))))),
+            pathPrefix("aliases", () -> aliasRoutes(name)),
+            path("invocations", () -> notSupported("Invoke")),
+            path("invoke-async", () -> notSupported("InvokeAsync")))));
+  }
+
+  private Route aliasRoutes(String name) {
+    Route collection = pathEnd(() -> concat(
+        post(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> aliases.create(name, b))),
+        get(() -> parameterOptional("FunctionVersion", version -> parameterOptional("Marker", marker ->
+            parameterOptional("MaxItems", max -> respond(() -> aliases.list(name, version, marker, max))))))));
+    Route single = path(segment(), alias -> concat(
+        get(() -> respond(() -> aliases.get(name, alias))),
+        put(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> aliases.update(name, alias, b))),
+        delete(() -> respond(() -> aliases.delete(name, alias)))));
+    return concat(collection, single);
+  }
+
+  private Route notSupported(String operation) {
+    return complete(errorResponse(LambdaError.notSupported(operation)));
+  }
+
+  /** Reads the body up to {@code limit} bytes, then runs the operation on it. */
+  private Route withBody(long limit, Function<byte[], CompletionStage<ApiReply>> operation) {
+    return extractRequest(req -> {
+      Optional<Long> declared = req.entity().getContentLengthOption().isPresent()
+          ? Optional.of(req.entity().getContentLengthOption().getAsLong()) : Optional.empty();
+      if (declared.isPresent() && declared.get() > limit) {
+        req.discardEntityBytes(materializer);
+        return complete(errorResponse(tooLarge(limit)));
+      }
+      CompletionStage<ApiReply> reply = req.entity()
+          .toStrict(settings.requestTimeout().toMillis(), limit, materializer)
+          .thenCompose(strict -> ApiContext.attempt(() -> operation.apply(strict.getData().toArray())));
+      return respond(() -> reply);
+    });
+  }
+
+  private Route respond(Supplier<CompletionStage<ApiReply>> operation) {
+    CompletionStage<HttpResponse> response = ApiContext.attempt(operation).handle((reply, error) ->
+        error == null ? reply(reply) : errorResponse(error));
+    return completeWithFuture(response);
+  }
+
+  private HttpResponse errorResponse(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    cause = ApiContext.toLambdaError(cause);
+    if (cause instanceof EntityStreamSizeException size) {
+      cause = tooLarge(size.limit());
+    }
+    LambdaError e;
+    if (cause instanceof LambdaError lambda) {
+      e = lambda;
+    } else {
+      log.error("internal error answering a control-plane request", cause);
+      e = LambdaError.service("Petrel could not complete the request: " + cause.getClass().getSimpleName());
+    }
+    ObjectNode body = Json.object();
+    body.put("Type", e.status() >= 500 ? "Service" : "User");
+    body.put("Message", e.getMessage());
+    body.put("message", e.getMessage());
+    return reply(ApiReply.json(e.status(), body)).addHeader(RawHeader.create("x-amzn-ErrorType", e.type()));
+  }
+
+  private static LambdaError tooLarge(long limit) {
+    return LambdaError.tooLarge("Request must be smaller than " + limit + " bytes for this operation");
+  }
+
+  private static HttpResponse reply(ApiReply r) {
+    HttpResponse response = HttpResponse.create().withStatus(r.status())
+        .addHeader(RawHeader.create("x-amzn-RequestId", UUID.randomUUID().toString()));
+    if (r.status() == 204) {
+      return response.withEntity(HttpEntities.EMPTY);
+    }
+    ContentType type = r.contentType().equals("application/zip")
+        ? ContentTypes.APPLICATION_OCTET_STREAM : ContentTypes.APPLICATION_JSON;
+    return response.withEntity(HttpEntities.create(type, r.body()));
+  }
+
+  private static String baseUrl(HttpRequest req) {
+    return req.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
+        .map(h -> "http://" + h.value())
+        .orElse("http://" + req.getUri().host().address() + ":" + req.getUri().port());
+  }
+}

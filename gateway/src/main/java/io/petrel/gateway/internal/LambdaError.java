@@ -1,0 +1,66 @@
+package io.petrel.gateway.internal;
+
+/**
+ * A failure answered to the client as a Lambda error: the HTTP status, the error type that goes into the
+ * x-amzn-ErrorType header (SDKs turn it into their exception class) and a message naming the field and limit.
+ * Each type has one status, fixed here.
+ */
+public final class LambdaError extends RuntimeException {
+  private final int status;
+  private final String type;
+
+  private LambdaError(int status, String type, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public static LambdaError invalidParameter(String message) {
+    return new LambdaError(400, "InvalidParameterValueException", message);
+  }
+
+  public static LambdaError invalidRequestContent(String message) {
+    return new LambdaError(400, "InvalidRequestContentException", message);
+  }
+
+  public static LambdaError notFound(String message) {
+    return new LambdaError(404, "ResourceNotFoundException", message);
+  }
+
+  public static LambdaError conflict(String message) {
+    return new LambdaError(409, "ResourceConflictException", message);
+  }
+
+  public static LambdaError preconditionFailed(String message) {
+    return new LambdaError(412, "PreconditionFailedException", message);
+  }
+
+  public static LambdaError tooLarge(String message) {
+    return new LambdaError(413, "RequestEntityTooLargeException", message);
+  }
+
+  public static LambdaError unsupportedMediaType(String message) {
+    return new LambdaError(415, "UnsupportedMediaTypeException", message);
+  }
+
+  public static LambdaError unknownOperation(String message) {
+    return new LambdaError(404, "UnknownOperationException", message);
+  }
+
+  /** A Lambda operation Petrel does not offer (yet): said plainly instead of pretending. */
+  public static LambdaError notSupported(String operation) {
+    return new LambdaError(501, "NotSupportedException", operation + " is not supported by this Petrel node");
+  }
+
+  public static LambdaError service(String message) {
+    return new LambdaError(500, "ServiceException", message);
+  }
+}

@@ -1,0 +1,1191 @@
+package io.petrel.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.petrel.persistence.internal.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link PetrelStore} engine fulfils, written once and run against each engine by a subclass
+ * that says how to open one. The tests only use the public interfaces and assert what a caller would notice.
+ *
+ * <p>Every test works in its own account ({@code acct-<uuid>}) and code packages are random bytes, so an engine
+ * that shares one database between tests (a Cassandra keyspace per test class) runs the contract as well. Times
+ * have millisecond precision, the finest every engine keeps. Waiting on a store call is bounded by
+ * {@link #CALL_TIMEOUT_SECONDS} so that a hanging engine fails instead of blocking the build; no assertion
+ * depends on timing.
+ */
+public abstract class StoreContract {
+  protected static final long CALL_TIMEOUT_SECONDS = 60;
+
+  private static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
+  private static final String CODE_SHA = Sha256.hex("the function's zip".getBytes(StandardCharsets.UTF_8));
+
+  /** The store under test; opened before each test by {@link #newStore()}. */
+  protected PetrelStore store;
+
+  private final String account = "acct-" + UUID.randomUUID();
+
+  /** A store to run one test against; the engine's test class closes it after the test. */
+  protected abstract PetrelStore newStore();
+
+  /**
+   * Closes the store under test with {@link PetrelStore#close()} and returns a new store over the same data, as
+   * after a restart of the node. The engine's test class closes the returned store after the test.
+   */
+  protected abstract PetrelStore reopen();
+
+  @BeforeEach
+  protected void openStore() {
+    store = newStore();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Functions {
+
+    @Test
+    void a_created_function_reads_back_with_every_field() {
+      FunctionConfig latest = new FunctionConfig("python3.12", "app.handler", "arn:aws:iam::123456789012:role/x",
+          "resizes images", 45, 1769, Map.of("BUCKET", "pics", "MODE", "fast"), List.of("arm64"), CODE_SHA, 4096,
+          newRevisionId(), T0.plusMillis(1234));
+      FunctionDefinition function = new FunctionDefinition(fn("resize"), latest,
+          Map.of("team", "media", "cost-center", "42"), OptionalInt.of(25), T0.plusMillis(987));
+
+      FunctionDefinition created = await(store.createFunction(function));
+
+      assertThat(created).isEqualTo(function);
+      assertThat(await(store.getFunction(fn("resize")))).contains(function);
+    }
+
+    @Test
+    void a_function_created_with_only_required_fields_reads_back_with_the_defaults() {
+      FunctionConfig minimal = new FunctionConfig("nodejs20.x", null, null, null, 3, 128, null, null, CODE_SHA, 10,
+          newRevisionId(), T0);
+      FunctionDefinition function = new FunctionDefinition(fn("minimal"), minimal, null, null, T0);
+
+      await(store.createFunction(function));
+
+      FunctionDefinition read = await(store.getFunction(fn("minimal"))).orElseThrow();
+      assertThat(read).isEqualTo(function);
+      assertThat(read.latest().handler()).isEmpty();
+      assertThat(read.latest().environment()).isEmpty();
+      assertThat(read.latest().architectures()).containsExactly("x86_64");
+      assertThat(read.tags()).isEmpty();
+      assertThat(read.reservedConcurrency()).isEmpty();
+    }
+
+    @Test
+    void creating_a_function_whose_name_is_taken_fails_with_already_exists_and_keeps_the_first() {
+      FunctionDefinition first = definition("orders", "first");
+      await(store.createFunction(first));
+
+      Throwable failure = failureOf(store.createFunction(definition("orders", "second")));
+
+      assertThat(failure).isInstanceOf(StoreException.AlreadyExists.class);
+      assertThat(await(store.getFunction(fn("orders")))).contains(first);
+    }
+
+    @Test
+    void the_same_name_in_another_account_is_another_function() {
+      FunctionId mine = fn("orders");
+      FunctionId theirs = new FunctionId("acct-" + UUID.randomUUID(), "orders");
+      await(store.createFunction(definition("orders", "mine")));
+      await(store.createFunction(new FunctionDefinition(theirs, config("theirs"), Map.of(), OptionalInt.empty(), T0)));
+
+      assertThat(await(store.getFunction(mine)).orElseThrow().latest().description()).isEqualTo("mine");
+      assertThat(await(store.getFunction(theirs)).orElseThrow().latest().description()).isEqualTo("theirs");
+      assertThat(await(store.listFunctions(account, false, null, 50)).items())
+          .extracting(v -> v.function()).containsExactly(mine);
+    }
+
+    @Test
+    void getting_a_missing_function_is_empty() {
+      assertThat(await(store.getFunction(fn("nothing-here")))).isEmpty();
+    }
+
+    @Test
+    void updating_latest_with_its_current_revision_replaces_it_and_keeps_the_rest() {
+      FunctionDefinition original = await(store.createFunction(definition("orders", "first")));
+      FunctionConfig next = new FunctionConfig("java21", "orders.Handler", "arn:aws:iam::123456789012:role/y",
+          "second", 60, 2048, Map.of("NEW", "1"), List.of("x86_64"), Sha256.hex(new byte[] {1}), 77,
+          newRevisionId(), T0.plusSeconds(60));
+
+      FunctionDefinition updated = await(store.updateLatest(fn("orders"), original.latest().revisionId(), next));
+
+      FunctionDefinition expected = original.withLatest(next);
+      assertThat(updated).isEqualTo(expected);
+      assertThat(await(store.getFunction(fn("orders")))).contains(expected);
+    }
+
+    @Test
+    void updating_latest_with_a_stale_revision_fails_with_precondition_failed_and_changes_nothing() {
+      FunctionDefinition original = await(store.createFunction(definition("orders", "first")));
+      FunctionConfig second = change(fn("orders"), "second");
+
+      Throwable failure = failureOf(store.updateLatest(fn("orders"), original.latest().revisionId(), config("third")));
+
+      assertThat(failure).isInstanceOf(StoreException.PreconditionFailed.class);
+      assertThat(latest(fn("orders"))).isEqualTo(second);
+    }
+
+    @Test
+    void updating_latest_without_an_expected_revision_skips_the_check() {
+      create("orders");
+      change(fn("orders"), "second");
+      FunctionConfig third = config("third");
+
+      await(store.updateLatest(fn("orders"), null, third));
+
+      assertThat(latest(fn("orders"))).isEqualTo(third);
+    }
+
+    @Test
+    void updating_latest_of_a_missing_function_fails_with_not_found() {
+      Throwable failure = failureOf(store.updateLatest(fn("nothing-here"), null, config("x")));
+
+      assertThat(failure).isInstanceOf(StoreException.NotFound.class);
+      assertThat(await(store.getFunction(fn("nothing-here")))).isEmpty();
+    }
+
+    @Test
+    void reserved_concurrency_can_be_set_set_to_zero_and_cleared() {
+      FunctionDefinition original = await(store.createFunction(
+          new FunctionDefinition(fn("orders"), config("first"), Map.of(), OptionalInt.empty(), T0)));
+
+      FunctionDefinition set = await(store.putReservedConcurrency(fn("orders"), OptionalInt.of(100)));
+      assertThat(set).isEqualTo(original.withReservedConcurrency(OptionalInt.of(100)));
+      assertThat(reserved(fn("orders"))).hasValue(100);
+
+      await(store.putReservedConcurrency(fn("orders"), OptionalInt.of(0)));
+      assertThat(reserved(fn("orders"))).hasValue(0);
+
+      FunctionDefinition cleared = await(store.putReservedConcurrency(fn("orders"), OptionalInt.empty()));
+      assertThat(cleared.reservedConcurrency()).isEmpty();
+      assertThat(await(store.getFunction(fn("orders")))).contains(original);
+    }
+
+    @Test
+    void reserving_concurrency_for_a_missing_function_fails_with_not_found() {
+      assertThat(failureOf(store.putReservedConcurrency(fn("nothing-here"), OptionalInt.of(5))))
+          .isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void deleting_a_function_removes_it_with_its_versions_and_aliases() {
+      FunctionId id = create("orders");
+      publish(id);
+      change(id, "second");
+      publish(id);
+      await(store.createAlias(alias(id, "live", "2")));
+
+      await(store.deleteFunction(id));
+
+      assertThat(await(store.getFunction(id))).isEmpty();
+      assertThat(await(store.getVersion(id, 1))).isEmpty();
+      assertThat(await(store.getVersion(id, 2))).isEmpty();
+      assertThat(await(store.getAlias(id, "live"))).isEmpty();
+      assertThat(await(store.listFunctions(account, true, null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void a_function_created_again_after_deletion_starts_with_no_versions_and_numbers_from_one() {
+      FunctionId id = create("orders");
+      publish(id);
+      change(id, "second");
+      publish(id);
+      await(store.createAlias(alias(id, "live", "1")));
+      await(store.deleteFunction(id));
+
+      create("orders");
+
+      assertThat(await(store.listVersions(id, null, 50)).items()).isEmpty();
+      assertThat(await(store.listAliases(id, null, null, 50)).items()).isEmpty();
+      assertThat(await(store.getAlias(id, "live"))).isEmpty();
+      assertThat(publish(id).version()).isEqualTo("1");
+    }
+
+    @Test
+    void deleting_a_missing_function_fails_with_not_found() {
+      assertThat(failureOf(store.deleteFunction(fn("nothing-here")))).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void concurrent_creates_of_one_name_let_exactly_one_win() throws Exception {
+      List<Optional<StoreException>> outcomes = runConcurrently(20, i -> () -> {
+        try {
+          await(store.createFunction(definition("orders", "d" + i)));
+          return Optional.empty();
+        } catch (StoreException e) {
+          return Optional.of(e);
+        }
+      });
+
+      List<Integer> winners = IntStream.range(0, outcomes.size()).filter(i -> outcomes.get(i).isEmpty()).boxed()
+          .toList();
+      assertThat(winners).hasSize(1);
+      assertThat(outcomes.stream().flatMap(Optional::stream))
+          .hasSize(19)
+          .allMatch(e -> e instanceof StoreException.AlreadyExists);
+      assertThat(latest(fn("orders")).description()).isEqualTo("d" + winners.get(0));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class ListingFunctions {
+
+    @Test
+    void seven_functions_listed_three_at_a_time_come_in_pages_of_three_three_and_one_ordered_by_name() {
+      for (String name : List.of("fn-d", "fn-a", "fn-g", "fn-c", "fn-f", "fn-b", "fn-e")) {
+        create(name);
+      }
+      publish(fn("fn-b"));
+      publish(fn("fn-g"));
+
+      List<Page<VersionedConfig>> pages = allPages(marker -> store.listFunctions(account, false, marker, 3));
+
+      assertThat(pages).extracting(StoreContract::labels).containsExactly(
+          List.of("fn-a:$LATEST", "fn-b:$LATEST", "fn-c:$LATEST"),
+          List.of("fn-d:$LATEST", "fn-e:$LATEST", "fn-f:$LATEST"),
+          List.of("fn-g:$LATEST"));
+      assertThat(pages).extracting(p -> p.nextMarker().isPresent()).containsExactly(true, true, false);
+    }
+
+    @Test
+    void listed_latest_configurations_are_those_of_the_functions() {
+      FunctionId a = create("fn-a");
+      FunctionConfig changed = change(a, "changed");
+
+      List<VersionedConfig> items = await(store.listFunctions(account, false, null, 10)).items();
+
+      assertThat(items).containsExactly(new VersionedConfig(a, VersionedConfig.LATEST, changed));
+    }
+
+    @Test
+    void listing_with_versions_puts_the_published_versions_of_each_function_after_its_latest() {
+      FunctionId app = create("app");
+      VersionedConfig app1 = publish(app);
+      change(app, "second");
+      publish(app);
+      change(app, "third");
+      VersionedConfig app3 = publish(app);
+      await(store.deleteVersion(app, 2));
+      create("app-api");
+      FunctionId billing = create("billing");
+      VersionedConfig billing1 = publish(billing);
+
+      List<VersionedConfig> items = await(store.listFunctions(account, true, null, 50)).items();
+
+      assertThat(items).extracting(StoreContract::label).containsExactly(
+          "app:$LATEST", "app:1", "app:3", "app-api:$LATEST", "billing:$LATEST", "billing:1");
+      assertThat(items).contains(app1, app3, billing1);
+      assertThat(items.get(0).config()).isEqualTo(latest(app));
+    }
+
+    @Test
+    void listing_with_versions_resumes_exactly_at_the_marker_for_every_page_size() {
+      FunctionId app = create("app");
+      for (int i = 1; i <= 11; i++) {
+        change(app, "change " + i);
+        publish(app);
+      }
+      await(store.deleteVersion(app, 4));
+      create("app-api");
+      FunctionId billing = create("billing");
+      publish(billing);
+      List<String> everything = new ArrayList<>(List.of("app:$LATEST"));
+      IntStream.rangeClosed(1, 11).filter(v -> v != 4).forEach(v -> everything.add("app:" + v));
+      everything.addAll(List.of("app-api:$LATEST", "billing:$LATEST", "billing:1"));
+
+      for (int limit = 1; limit <= everything.size() + 1; limit++) {
+        int pageSize = limit;
+        List<Page<VersionedConfig>> pages = allPages(marker -> store.listFunctions(account, true, marker, pageSize));
+
+        assertThat(pages.stream().flatMap(p -> labels(p).stream()).toList())
+            .as("everything listed %d at a time", limit)
+            .containsExactlyElementsOf(everything);
+        assertPagedBy(pages, limit);
+      }
+    }
+
+    @Test
+    void an_account_without_functions_lists_nothing() {
+      Page<VersionedConfig> page = await(store.listFunctions(account, true, null, 10));
+
+      assertThat(page.items()).isEmpty();
+      assertThat(page.nextMarker()).isEmpty();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class PublishingVersions {
+
+    @Test
+    void published_versions_are_numbered_from_one_upwards_and_snapshot_latest() {
+      FunctionId id = create("orders");
+      List<VersionedConfig> published = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        FunctionConfig latest = latest(id);
+        String versionRevision = newRevisionId();
+        Instant now = T0.plusSeconds(i);
+
+        VersionedConfig version = await(store.publishVersion(id, null, null, versionRevision, now));
+
+        assertThat(version).isEqualTo(new VersionedConfig(id, Integer.toString(i), latest.withRevision(versionRevision,
+            now)));
+        published.add(version);
+        change(id, "change " + i);
+      }
+      for (VersionedConfig version : published) {
+        assertThat(await(store.getVersion(id, Long.parseLong(version.version())))).contains(version);
+      }
+    }
+
+    @Test
+    void publishing_unchanged_latest_returns_the_newest_version() {
+      FunctionId id = create("orders");
+      VersionedConfig first = publish(id);
+
+      VersionedConfig again = await(store.publishVersion(id, null, null, newRevisionId(), T0.plusSeconds(5)));
+
+      assertThat(again).isEqualTo(first);
+      assertThat(versionNumbers(id)).containsExactly("1");
+    }
+
+    @Test
+    void publishing_after_an_update_that_changed_nothing_but_the_revision_returns_the_newest_version() {
+      FunctionId id = create("orders");
+      VersionedConfig first = publish(id);
+      FunctionConfig current = latest(id);
+      await(store.updateLatest(id, current.revisionId(), current.withRevision(newRevisionId(), T0.plusSeconds(9))));
+
+      assertThat(publish(id)).isEqualTo(first);
+      assertThat(versionNumbers(id)).containsExactly("1");
+    }
+
+    @Test
+    void changing_only_the_description_of_latest_is_a_change_worth_a_version() {
+      FunctionId id = create("orders");
+      publish(id);
+      change(id, "a new description");
+
+      VersionedConfig second = publish(id);
+
+      assertThat(second.version()).isEqualTo("2");
+      assertThat(second.config().description()).isEqualTo("a new description");
+    }
+
+    @Test
+    void a_description_given_to_publish_becomes_the_versions_description_and_leaves_latest_alone() {
+      FunctionId id = create("orders");
+
+      VersionedConfig version = await(store.publishVersion(id, null, "release 1", newRevisionId(), T0));
+
+      assertThat(version.config().description()).isEqualTo("release 1");
+      assertThat(await(store.getVersion(id, 1)).orElseThrow().config().description()).isEqualTo("release 1");
+      assertThat(latest(id).description()).isEqualTo("first");
+    }
+
+    @Test
+    void publishing_unchanged_latest_after_a_described_publish_returns_that_version() {
+      FunctionId id = create("orders");
+      VersionedConfig described = await(store.publishVersion(id, null, "release 1", newRevisionId(), T0));
+
+      VersionedConfig again = await(store.publishVersion(id, null, null, newRevisionId(), T0.plusSeconds(1)));
+      VersionedConfig describedAgain = await(store.publishVersion(id, null, "release 2", newRevisionId(), T0));
+
+      assertThat(again).isEqualTo(described);
+      assertThat(describedAgain).isEqualTo(described);
+      assertThat(versionNumbers(id)).containsExactly("1");
+    }
+
+    @Test
+    void a_deleted_versions_number_is_never_given_again() {
+      FunctionId id = create("orders");
+      publish(id);
+      change(id, "second");
+      publish(id);
+      await(store.deleteVersion(id, 2));
+      change(id, "third");
+
+      VersionedConfig third = publish(id);
+
+      assertThat(third.version()).isEqualTo("3");
+      assertThat(versionNumbers(id)).containsExactly("1", "3");
+    }
+
+    @Test
+    void publishing_with_the_current_revision_succeeds() {
+      FunctionId id = create("orders");
+      FunctionConfig second = change(id, "second");
+
+      VersionedConfig version = await(store.publishVersion(id, second.revisionId(), null, newRevisionId(), T0));
+
+      assertThat(version.version()).isEqualTo("1");
+      assertThat(version.config().description()).isEqualTo("second");
+    }
+
+    @Test
+    void publishing_with_a_stale_revision_fails_with_precondition_failed_and_publishes_nothing() {
+      FunctionId id = create("orders");
+      String stale = latest(id).revisionId();
+      change(id, "second");
+
+      Throwable failure = failureOf(store.publishVersion(id, stale, null, newRevisionId(), T0));
+
+      assertThat(failure).isInstanceOf(StoreException.PreconditionFailed.class);
+      assertThat(versionNumbers(id)).isEmpty();
+    }
+
+    @Test
+    void publishing_a_missing_function_fails_with_not_found() {
+      assertThat(failureOf(store.publishVersion(fn("nothing-here"), null, null, newRevisionId(), T0)))
+          .isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void a_published_version_does_not_change_when_latest_does() {
+      FunctionId id = create("orders");
+      VersionedConfig version = publish(id);
+
+      await(store.updateLatest(id, null, new FunctionConfig("java21", "other.Handler", "other-role", "other", 900,
+          10240, Map.of("X", "y"), List.of("x86_64"), Sha256.hex(new byte[] {9}), 1, newRevisionId(),
+          T0.plusSeconds(99))));
+
+      assertThat(await(store.getVersion(id, 1))).contains(version);
+    }
+
+    @Test
+    void getting_a_version_that_was_never_published_is_empty() {
+      FunctionId id = create("orders");
+      publish(id);
+
+      assertThat(await(store.getVersion(id, 2))).isEmpty();
+      assertThat(await(store.getVersion(fn("nothing-here"), 1))).isEmpty();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class ListingAndDeletingVersions {
+
+    @Test
+    void versions_are_listed_in_ascending_numeric_order_a_page_at_a_time_without_latest() {
+      FunctionId id = create("orders");
+      for (int i = 1; i <= 12; i++) {
+        change(id, "change " + i);
+        publish(id);
+      }
+
+      List<Page<VersionedConfig>> pages = allPages(marker -> store.listVersions(id, marker, 5));
+
+      assertThat(pages).extracting(p -> p.items().stream().map(VersionedConfig::version).toList()).containsExactly(
+          List.of("1", "2", "3", "4", "5"),
+          List.of("6", "7", "8", "9", "10"),
+          List.of("11", "12"));
+      assertPagedBy(pages, 5);
+      assertThat(pages.get(0).items().get(0).config().description()).isEqualTo("change 1");
+    }
+
+    @Test
+    void listing_skips_deleted_versions_and_resumes_exactly_at_the_marker() {
+      FunctionId id = create("orders");
+      for (int i = 1; i <= 6; i++) {
+        change(id, "change " + i);
+        publish(id);
+      }
+      await(store.deleteVersion(id, 3));
+
+      for (int limit = 1; limit <= 6; limit++) {
+        int pageSize = limit;
+        List<Page<VersionedConfig>> pages = allPages(marker -> store.listVersions(id, marker, pageSize));
+
+        assertThat(pages.stream().flatMap(p -> p.items().stream()).map(VersionedConfig::version).toList())
+            .as("versions listed %d at a time", limit)
+            .containsExactly("1", "2", "4", "5", "6");
+        assertPagedBy(pages, limit);
+      }
+    }
+
+    @Test
+    void a_function_without_published_versions_lists_none() {
+      FunctionId id = create("orders");
+
+      Page<VersionedConfig> page = await(store.listVersions(id, null, 10));
+
+      assertThat(page.items()).isEmpty();
+      assertThat(page.nextMarker()).isEmpty();
+    }
+
+    @Test
+    void a_deleted_version_is_gone() {
+      FunctionId id = create("orders");
+      VersionedConfig first = publish(id);
+      change(id, "second");
+      publish(id);
+
+      await(store.deleteVersion(id, 2));
+
+      assertThat(await(store.getVersion(id, 2))).isEmpty();
+      assertThat(await(store.listVersions(id, null, 10)).items()).containsExactly(first);
+    }
+
+    @Test
+    void deleting_a_missing_version_fails_with_not_found() {
+      FunctionId id = create("orders");
+      publish(id);
+
+      assertThat(failureOf(store.deleteVersion(id, 7))).isInstanceOf(StoreException.NotFound.class);
+      assertThat(failureOf(store.deleteVersion(fn("nothing-here"), 1))).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void a_version_an_alias_points_at_cannot_be_deleted_until_the_alias_is_gone() {
+      FunctionId id = create("orders");
+      VersionedConfig first = publish(id);
+      await(store.createAlias(alias(id, "live", "1")));
+
+      assertThat(failureOf(store.deleteVersion(id, 1))).isInstanceOf(StoreException.InUse.class);
+      assertThat(await(store.getVersion(id, 1))).contains(first);
+
+      await(store.deleteAlias(id, "live"));
+      await(store.deleteVersion(id, 1));
+      assertThat(await(store.getVersion(id, 1))).isEmpty();
+    }
+
+    @Test
+    void a_version_an_alias_routes_extra_traffic_to_cannot_be_deleted() {
+      FunctionId id = create("orders");
+      publish(id);
+      change(id, "second");
+      VersionedConfig second = publish(id);
+      await(store.createAlias(alias(id, "canary", "1", "2", 0.1)));
+
+      assertThat(failureOf(store.deleteVersion(id, 2))).isInstanceOf(StoreException.InUse.class);
+      assertThat(await(store.getVersion(id, 2))).contains(second);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class ConcurrentPublishing {
+
+    /**
+     * Twenty writers each change $LATEST to their own description and publish exactly what they wrote, starting
+     * over when another writer came in between. Every writer ends up with its own version, numbered 1 to 20.
+     */
+    @Test
+    void concurrent_update_and_publish_pairs_get_the_distinct_numbers_one_to_twenty() throws Exception {
+      FunctionId id = create("orders");
+
+      List<VersionedConfig> published = runConcurrently(20, i -> () -> {
+        while (true) {
+          String current = latest(id).revisionId();
+          FunctionConfig mine = config("d" + i);
+          try {
+            await(store.updateLatest(id, current, mine));
+            return await(store.publishVersion(id, mine.revisionId(), null, newRevisionId(), T0));
+          } catch (StoreException.PreconditionFailed anotherWriterCameFirst) {
+            // read the new revision and try the pair again
+          }
+        }
+      });
+
+      assertThat(published).extracting(VersionedConfig::version)
+          .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 20).mapToObj(Integer::toString).toList());
+      for (int i = 0; i < published.size(); i++) {
+        VersionedConfig version = published.get(i);
+        assertThat(version.config().description()).isEqualTo("d" + i);
+        assertThat(await(store.getVersion(id, Long.parseLong(version.version())))).contains(version);
+      }
+      assertThat(versionNumbers(id)).hasSize(20);
+    }
+
+    @Test
+    void concurrent_publishes_of_unchanged_latest_all_get_the_same_single_new_version() throws Exception {
+      FunctionId id = create("orders");
+      publish(id);
+      change(id, "second");
+
+      List<VersionedConfig> published = runConcurrently(20,
+          i -> () -> await(store.publishVersion(id, null, null, newRevisionId(), T0)));
+
+      assertThat(published.get(0).version()).isEqualTo("2");
+      assertThat(published).containsOnly(published.get(0));
+      assertThat(versionNumbers(id)).containsExactly("1", "2");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Aliases {
+
+    @Test
+    void an_alias_reads_back_with_its_routing() {
+      FunctionId id = functionWithVersions("orders", 2);
+      Alias canary = alias(id, "canary", "1", "2", 0.25);
+
+      assertThat(await(store.createAlias(canary))).isEqualTo(canary);
+
+      assertThat(await(store.getAlias(id, "canary"))).contains(canary);
+    }
+
+    @Test
+    void an_alias_without_routing_or_description_reads_back_without_them() {
+      FunctionId id = functionWithVersions("orders", 1);
+      Alias plain = new Alias(id, "live", "1", null, Optional.empty(), newRevisionId());
+
+      await(store.createAlias(plain));
+
+      Alias read = await(store.getAlias(id, "live")).orElseThrow();
+      assertThat(read).isEqualTo(plain);
+      assertThat(read.routing()).isEmpty();
+      assertThat(read.description()).isEmpty();
+    }
+
+    @Test
+    void creating_an_alias_of_a_missing_function_fails_with_not_found() {
+      assertThat(failureOf(store.createAlias(alias(fn("nothing-here"), "live", "1"))))
+          .isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void creating_an_alias_to_a_missing_version_fails_with_not_found_and_stores_nothing() {
+      FunctionId id = functionWithVersions("orders", 1);
+
+      assertThat(failureOf(store.createAlias(alias(id, "live", "2")))).isInstanceOf(StoreException.NotFound.class);
+      assertThat(failureOf(store.createAlias(alias(id, "canary", "1", "5", 0.5))))
+          .isInstanceOf(StoreException.NotFound.class);
+
+      assertThat(await(store.getAlias(id, "live"))).isEmpty();
+      assertThat(await(store.getAlias(id, "canary"))).isEmpty();
+    }
+
+    @Test
+    void creating_an_alias_whose_name_is_taken_fails_with_already_exists_and_keeps_the_first() {
+      FunctionId id = functionWithVersions("orders", 2);
+      Alias first = alias(id, "live", "1");
+      await(store.createAlias(first));
+
+      assertThat(failureOf(store.createAlias(alias(id, "live", "2")))).isInstanceOf(StoreException.AlreadyExists.class);
+      assertThat(await(store.getAlias(id, "live"))).contains(first);
+    }
+
+    @Test
+    void getting_a_missing_alias_is_empty() {
+      FunctionId id = functionWithVersions("orders", 1);
+
+      assertThat(await(store.getAlias(id, "nothing-here"))).isEmpty();
+    }
+
+    @Test
+    void aliases_are_listed_by_name_a_page_at_a_time() {
+      FunctionId id = functionWithVersions("orders", 1);
+      for (String name : List.of("prod", "beta", "live", "alpha", "dev")) {
+        await(store.createAlias(alias(id, name, "1")));
+      }
+
+      List<Page<Alias>> pages = allPages(marker -> store.listAliases(id, null, marker, 2));
+
+      assertThat(pages).extracting(p -> p.items().stream().map(Alias::name).toList()).containsExactly(
+          List.of("alpha", "beta"), List.of("dev", "live"), List.of("prod"));
+      assertPagedBy(pages, 2);
+      assertThat(pages.get(0).items().get(0)).isEqualTo(await(store.getAlias(id, "alpha")).orElseThrow());
+    }
+
+    @Test
+    void listing_aliases_of_a_version_finds_those_routing_to_it_as_primary_or_additional_version() {
+      FunctionId id = functionWithVersions("orders", 3);
+      await(store.createAlias(alias(id, "a-one", "1")));
+      await(store.createAlias(alias(id, "b-two", "2")));
+      await(store.createAlias(alias(id, "c-one-to-two", "1", "2", 0.5)));
+      await(store.createAlias(alias(id, "d-three-to-one", "3", "1", 0.1)));
+      await(store.createAlias(alias(id, "e-three", "3")));
+
+      assertThat(aliasNames(id, "1", 50)).containsExactly("a-one", "c-one-to-two", "d-three-to-one");
+      assertThat(aliasNames(id, "2", 50)).containsExactly("b-two", "c-one-to-two");
+      assertThat(aliasNames(id, "3", 50)).containsExactly("d-three-to-one", "e-three");
+      assertThat(aliasNames(id, "1", 1)).containsExactly("a-one", "c-one-to-two", "d-three-to-one");
+      assertThat(aliasNames(id, "2", 1)).containsExactly("b-two", "c-one-to-two");
+
+      List<Page<Alias>> pages = allPages(marker -> store.listAliases(id, "1", marker, 2));
+      assertThat(pages).extracting(p -> p.items().stream().map(Alias::name).toList()).containsExactly(
+          List.of("a-one", "c-one-to-two"), List.of("d-three-to-one"));
+      assertPagedBy(pages, 2);
+    }
+
+    @Test
+    void updating_an_alias_with_its_current_revision_replaces_it() {
+      FunctionId id = functionWithVersions("orders", 3);
+      Alias original = alias(id, "live", "1", "2", 0.2);
+      await(store.createAlias(original));
+      Alias shifted = new Alias(id, "live", "2", "shifted", Optional.of(new Alias.Routing("3", 0.75)),
+          newRevisionId());
+
+      assertThat(await(store.updateAlias(shifted, original.revisionId()))).isEqualTo(shifted);
+      assertThat(await(store.getAlias(id, "live"))).contains(shifted);
+
+      Alias settled = new Alias(id, "live", "3", "settled", Optional.empty(), newRevisionId());
+      await(store.updateAlias(settled, shifted.revisionId()));
+      assertThat(await(store.getAlias(id, "live"))).contains(settled);
+    }
+
+    @Test
+    void updating_an_alias_with_a_stale_revision_fails_with_precondition_failed_and_changes_nothing() {
+      FunctionId id = functionWithVersions("orders", 2);
+      Alias original = alias(id, "live", "1");
+      await(store.createAlias(original));
+      Alias second = alias(id, "live", "2");
+      await(store.updateAlias(second, original.revisionId()));
+
+      Throwable failure = failureOf(store.updateAlias(alias(id, "live", "1"), original.revisionId()));
+
+      assertThat(failure).isInstanceOf(StoreException.PreconditionFailed.class);
+      assertThat(await(store.getAlias(id, "live"))).contains(second);
+    }
+
+    @Test
+    void updating_an_alias_without_an_expected_revision_skips_the_check() {
+      FunctionId id = functionWithVersions("orders", 2);
+      await(store.createAlias(alias(id, "live", "1")));
+      Alias moved = alias(id, "live", "2");
+
+      await(store.updateAlias(moved, null));
+
+      assertThat(await(store.getAlias(id, "live"))).contains(moved);
+    }
+
+    @Test
+    void updating_an_alias_to_a_missing_version_fails_with_not_found_and_changes_nothing() {
+      FunctionId id = functionWithVersions("orders", 1);
+      Alias original = alias(id, "live", "1");
+      await(store.createAlias(original));
+
+      assertThat(failureOf(store.updateAlias(alias(id, "live", "9"), null)))
+          .isInstanceOf(StoreException.NotFound.class);
+      assertThat(failureOf(store.updateAlias(alias(id, "live", "1", "9", 0.5), null)))
+          .isInstanceOf(StoreException.NotFound.class);
+      assertThat(await(store.getAlias(id, "live"))).contains(original);
+    }
+
+    @Test
+    void updating_a_missing_alias_fails_with_not_found_and_creates_nothing() {
+      FunctionId id = functionWithVersions("orders", 1);
+
+      assertThat(failureOf(store.updateAlias(alias(id, "live", "1"), null))).isInstanceOf(StoreException.NotFound.class);
+      assertThat(await(store.getAlias(id, "live"))).isEmpty();
+    }
+
+    @Test
+    void a_deleted_alias_is_gone_and_its_name_free_again() {
+      FunctionId id = functionWithVersions("orders", 2);
+      await(store.createAlias(alias(id, "live", "1")));
+      await(store.createAlias(alias(id, "beta", "2")));
+
+      await(store.deleteAlias(id, "live"));
+
+      assertThat(await(store.getAlias(id, "live"))).isEmpty();
+      assertThat(aliasNames(id, null, 50)).containsExactly("beta");
+      Alias again = alias(id, "live", "2");
+      await(store.createAlias(again));
+      assertThat(await(store.getAlias(id, "live"))).contains(again);
+    }
+
+    @Test
+    void deleting_a_missing_alias_fails_with_not_found() {
+      FunctionId id = functionWithVersions("orders", 1);
+
+      assertThat(failureOf(store.deleteAlias(id, "nothing-here"))).isInstanceOf(StoreException.NotFound.class);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Code {
+
+    @Test
+    void stored_code_reads_back_by_its_sha256() {
+      byte[] zip = randomBytes(300_000);
+
+      await(store.putCode(Sha256.hex(zip), zip));
+
+      assertThat(await(store.getCode(Sha256.hex(zip)))).hasValueSatisfying(read -> assertThat(read).isEqualTo(zip));
+    }
+
+    @Test
+    void putting_the_same_code_twice_keeps_it_readable() {
+      byte[] zip = randomBytes(1_000);
+
+      await(store.putCode(Sha256.hex(zip), zip));
+      await(store.putCode(Sha256.hex(zip), zip.clone()));
+
+      assertThat(await(store.getCode(Sha256.hex(zip)))).hasValueSatisfying(read -> assertThat(read).isEqualTo(zip));
+    }
+
+    @Test
+    void code_that_was_never_stored_is_empty() {
+      assertThat(await(store.getCode(Sha256.hex(randomBytes(64))))).isEmpty();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Invocations {
+
+    @Test
+    void recorded_invocations_are_listed_oldest_first_with_every_field() {
+      FunctionId id = fn("orders");
+      InvocationRecord cold = new InvocationRecord("req-cold", id, "live", "3", T0.plusMillis(10), 812.25, 813,
+          512, 97, Optional.of(180.5), "FunctionError", Optional.of("Unhandled"));
+      InvocationRecord warm = new InvocationRecord("req-warm", id, "$LATEST", "$LATEST", T0.plusMillis(20), 3.5, 4,
+          512, 64, Optional.empty(), "Success", Optional.empty());
+      InvocationRecord timeout = new InvocationRecord("req-timeout", id, "2", "2", T0.plusMillis(30), 3000.0, 3000,
+          128, 128, Optional.empty(), "Timeout", Optional.of("Sandbox.Timedout"));
+      store.record(timeout);
+      store.record(cold);
+      store.record(warm);
+      store.record(invocation(fn("another-function"), "req-other", T0.plusMillis(15)));
+
+      await(store.flush());
+
+      assertThat(await(store.listInvocations(id, T0, 10))).containsExactly(cold, warm, timeout);
+    }
+
+    @Test
+    void listing_invocations_starts_at_from_inclusive_and_stops_at_the_limit() {
+      FunctionId id = fn("orders");
+      List<InvocationRecord> records = IntStream.range(0, 5)
+          .mapToObj(i -> invocation(id, "req-" + i, T0.plusSeconds(i)))
+          .toList();
+      records.forEach(store::record);
+      await(store.flush());
+
+      assertThat(await(store.listInvocations(id, T0.plusSeconds(1), 2))).containsExactly(records.get(1),
+          records.get(2));
+      assertThat(await(store.listInvocations(id, T0.plusSeconds(3), 10))).containsExactly(records.get(3),
+          records.get(4));
+      assertThat(await(store.listInvocations(id, T0.plusSeconds(5), 10))).isEmpty();
+    }
+
+    @Test
+    void log_lines_of_an_invocation_come_back_in_written_order_and_only_its_own() {
+      FunctionId id = fn("orders");
+      Instant sameMillisecond = T0.plusMillis(5);
+      LogLine start = new LogLine(id, "req-1", sameMillisecond, "START RequestId: req-1");
+      LogLine zebra = new LogLine(id, "req-1", sameMillisecond, "zebra");
+      LogLine apple = new LogLine(id, "req-1", sameMillisecond, "apple");
+      LogLine end = new LogLine(id, "req-1", T0.plusMillis(9), "END RequestId: req-1");
+      store.appendLogs(List.of(start, zebra));
+      store.appendLogs(List.of(new LogLine(id, "req-2", T0, "other invocation")));
+      store.appendLogs(List.of(new LogLine(fn("another-function"), "req-1", T0, "other function")));
+      store.appendLogs(List.of(apple, end));
+
+      await(store.flush());
+
+      assertThat(await(store.logsOf(id, "req-1"))).containsExactly(start, zebra, apple, end);
+      assertThat(await(store.logsOf(id, "req-2"))).extracting(LogLine::message).containsExactly("other invocation");
+    }
+
+    @Test
+    void an_invocation_without_log_lines_has_no_logs() {
+      assertThat(await(store.logsOf(fn("orders"), "req-nothing"))).isEmpty();
+    }
+
+    @Test
+    void five_thousand_records_handed_over_from_eight_threads_are_all_there_after_flush() throws Exception {
+      FunctionId id = fn("busy");
+      int threads = 8;
+      int perThread = 625;
+
+      runConcurrently(threads, t -> () -> {
+        for (int i = 0; i < perThread; i++) {
+          int n = t * perThread + i;
+          store.record(invocation(id, "req-" + n, T0.plusMillis(n)));
+          store.appendLogs(List.of(new LogLine(id, "req-" + n, T0.plusMillis(n), "line of " + n)));
+        }
+        return null;
+      });
+      await(store.flush());
+
+      List<InvocationRecord> listed = await(store.listInvocations(id, T0, 10_000));
+      assertThat(listed).hasSize(threads * perThread);
+      assertThat(listed).extracting(InvocationRecord::requestId).containsExactlyElementsOf(
+          IntStream.range(0, threads * perThread).mapToObj(n -> "req-" + n).toList());
+      assertThat(await(store.logsOf(id, "req-4999"))).extracting(LogLine::message).containsExactly("line of 4999");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Durability {
+
+    @Test
+    void functions_versions_aliases_and_code_survive_closing_and_reopening() {
+      FunctionId id = create("orders");
+      VersionedConfig first = publish(id);
+      change(id, "second");
+      publish(id);
+      change(id, "third");
+      VersionedConfig third = publish(id);
+      await(store.deleteVersion(id, 2));
+      Alias canary = alias(id, "canary", "1", "3", 0.3);
+      await(store.createAlias(canary));
+      await(store.putReservedConcurrency(id, OptionalInt.of(7)));
+      FunctionConfig fourth = change(id, "fourth");
+      FunctionDefinition before = await(store.getFunction(id)).orElseThrow();
+      byte[] zip = randomBytes(10_000);
+      await(store.putCode(Sha256.hex(zip), zip));
+
+      store = reopen();
+
+      assertThat(await(store.getFunction(id))).contains(before);
+      assertThat(before.latest()).isEqualTo(fourth);
+      assertThat(await(store.listVersions(id, null, 10)).items()).containsExactly(first, third);
+      assertThat(await(store.getAlias(id, "canary"))).contains(canary);
+      assertThat(await(store.getCode(Sha256.hex(zip)))).hasValueSatisfying(read -> assertThat(read).isEqualTo(zip));
+      assertThat(publish(id).version()).isEqualTo("4");
+    }
+
+    @Test
+    void records_and_log_lines_handed_over_before_close_survive_reopening() {
+      FunctionId id = fn("orders");
+      List<InvocationRecord> records = IntStream.range(0, 2_500)
+          .mapToObj(n -> invocation(id, "req-" + n, T0.plusMillis(n)))
+          .toList();
+      List<LogLine> lines = List.of(new LogLine(id, "req-7", T0, "first"), new LogLine(id, "req-7", T0, "second"));
+      records.forEach(store::record);
+      store.appendLogs(lines);
+
+      store = reopen();
+
+      assertThat(await(store.listInvocations(id, T0, 10_000))).containsExactlyElementsOf(records);
+      assertThat(await(store.logsOf(id, "req-7"))).containsExactlyElementsOf(lines);
+    }
+  }
+
+  // ---- fixtures ----------------------------------------------------------------------------------------------
+
+  private FunctionId fn(String name) {
+    return new FunctionId(account, name);
+  }
+
+  private static String newRevisionId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static FunctionConfig config(String description) {
+    return new FunctionConfig("java21", "example.Handler::handleRequest", "arn:aws:iam::123456789012:role/petrel",
+        description, 30, 512, Map.of("STAGE", "test", "LOG_LEVEL", "debug"), List.of("arm64"), CODE_SHA, 2048,
+        newRevisionId(), T0);
+  }
+
+  private FunctionDefinition definition(String name, String description) {
+    return new FunctionDefinition(fn(name), config(description), Map.of("team", "payments"), OptionalInt.of(10), T0);
+  }
+
+  /** Creates a function whose $LATEST has the description "first". */
+  private FunctionId create(String name) {
+    return await(store.createFunction(definition(name, "first"))).id();
+  }
+
+  /** Creates a function with {@code versions} published versions, numbered from 1. */
+  private FunctionId functionWithVersions(String name, int versions) {
+    FunctionId id = create(name);
+    for (int i = 1; i <= versions; i++) {
+      change(id, "version " + i);
+      publish(id);
+    }
+    return id;
+  }
+
+  private FunctionConfig latest(FunctionId id) {
+    return await(store.getFunction(id)).orElseThrow().latest();
+  }
+
+  private OptionalInt reserved(FunctionId id) {
+    return await(store.getFunction(id)).orElseThrow().reservedConcurrency();
+  }
+
+  /** Replaces $LATEST with a configuration of the given description, checking the current revision. */
+  private FunctionConfig change(FunctionId id, String description) {
+    FunctionConfig next = config(description);
+    await(store.updateLatest(id, latest(id).revisionId(), next));
+    return next;
+  }
+
+  private VersionedConfig publish(FunctionId id) {
+    return await(store.publishVersion(id, null, null, newRevisionId(), T0.plusSeconds(1)));
+  }
+
+  private List<String> versionNumbers(FunctionId id) {
+    return await(store.listVersions(id, null, 1_000)).items().stream().map(VersionedConfig::version).toList();
+  }
+
+  private static Alias alias(FunctionId id, String name, String version) {
+    return new Alias(id, name, version, "alias " + name, Optional.empty(), newRevisionId());
+  }
+
+  private static Alias alias(FunctionId id, String name, String version, String extraVersion, double weight) {
+    return new Alias(id, name, version, "alias " + name, Optional.of(new Alias.Routing(extraVersion, weight)),
+        newRevisionId());
+  }
+
+  private List<String> aliasNames(FunctionId id, String functionVersion, int limit) {
+    return allPages(marker -> store.listAliases(id, functionVersion, marker, limit)).stream()
+        .flatMap(p -> p.items().stream())
+        .map(Alias::name)
+        .toList();
+  }
+
+  private static InvocationRecord invocation(FunctionId id, String requestId, Instant start) {
+    return new InvocationRecord(requestId, id, "$LATEST", "$LATEST", start, 12.5, 13, 256, 80, Optional.empty(),
+        "Success", Optional.empty());
+  }
+
+  private static byte[] randomBytes(int size) {
+    byte[] bytes = new byte[size];
+    new Random().nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String label(VersionedConfig item) {
+    return item.function().name() + ":" + item.version();
+  }
+
+  private static List<String> labels(Page<VersionedConfig> page) {
+    return page.items().stream().map(StoreContract::label).toList();
+  }
+
+  // ---- listing and waiting ----------------------------------------------------------------------------------
+
+  /** Follows the markers from the first page to the last. */
+  private static <T> List<Page<T>> allPages(Function<String, CompletionStage<Page<T>>> pageAfter) {
+    List<Page<T>> pages = new ArrayList<>();
+    String marker = null;
+    do {
+      if (pages.size() > 1_000) {
+        fail("the listing does not end: over 1000 pages");
+      }
+      Page<T> page = await(pageAfter.apply(marker));
+      pages.add(page);
+      marker = page.nextMarker().orElse(null);
+    } while (marker != null);
+    return pages;
+  }
+
+  /** Every page but the last is full and has a marker; the last is not empty (unless it is the only one). */
+  private static void assertPagedBy(List<? extends Page<?>> pages, int limit) {
+    for (int i = 0; i < pages.size() - 1; i++) {
+      assertThat(pages.get(i).items()).as("page %d of %d items", i + 1, limit).hasSize(limit);
+      assertThat(pages.get(i).nextMarker()).as("marker of page %d of %d items", i + 1, limit).isPresent();
+    }
+    Page<?> last = pages.get(pages.size() - 1);
+    assertThat(last.nextMarker()).as("marker of the last page of %d items", limit).isEmpty();
+    assertThat(last.items().size()).as("size of the last page of %d items", limit).isBetween(pages.size() == 1 ? 0 : 1,
+        limit);
+  }
+
+  /** The result of a store call, rethrowing the exception it failed with (not wrapped). */
+  protected static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new AssertionError("the store call failed", cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the store", e);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the store did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+    }
+  }
+
+  /** The exception a store call completed with; fails the test when the call succeeded. */
+  protected static Throwable failureOf(CompletionStage<?> stage) {
+    Object value;
+    try {
+      value = stage.toCompletableFuture().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return unwrap(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the store", e);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the store did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+    }
+    throw new AssertionError("expected the call to fail, but it completed with " + value);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable cause = e;
+    while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /**
+   * Runs {@code n} tasks on {@code n} threads that start together, and returns their results in task order.
+   * A task that throws fails the test.
+   */
+  private static <T> List<T> runConcurrently(int n, IntFunction<Callable<T>> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    CyclicBarrier start = new CyclicBarrier(n);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Callable<T> work = task.apply(i);
+        futures.add(pool.submit(() -> {
+          start.await(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          return work.call();
+        }));
+      }
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(CALL_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
