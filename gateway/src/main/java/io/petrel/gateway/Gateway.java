@@ -4,6 +4,7 @@ import io.petrel.gateway.internal.ApiContext;
 import io.petrel.gateway.internal.ConfigValidation;
 import io.petrel.gateway.internal.ControlPlaneRoutes;
 import io.petrel.persistence.PetrelStore;
+import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.RuntimeCatalog;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
@@ -19,10 +20,10 @@ public final class Gateway {
 
   /** Binds the API on the configured host and port; completes once it accepts connections. */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GatewaySettings settings,
-      PetrelStore store, RuntimeCatalog runtimes) {
+      PetrelStore store, RuntimeCatalog runtimes, FunctionAlias.Resolver resolver) {
     var codeChecks = system.dispatchers().lookup(DispatcherSelector.fromConfig("petrel.gateway.code-check-dispatcher"));
     var validation = new ConfigValidation(runtimes, ConfigValidation.architectureOf(System.getProperty("os.arch")));
-    var ctx = new ApiContext(settings, store, validation, codeChecks, Clock.systemUTC());
+    var ctx = new ApiContext(settings, store, validation, codeChecks, resolver, Clock.systemUTC());
     var routes = new ControlPlaneRoutes(ctx, Materializer.matFromSystem(system));
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route());
   }

@@ -5,6 +5,7 @@ import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
+import io.petrel.sharding.FunctionAlias;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,10 +28,12 @@ public final class ApiContext {
   final ConfigValidation validation;
   final Representations representations;
   final Executor heavyWork;
+  final FunctionAlias.Resolver resolver;
   private final Clock clock;
 
   public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
-      Clock clock) {
+      FunctionAlias.Resolver resolver, Clock clock) {
+    this.resolver = resolver;
     this.settings = settings;
     this.store = store;
     this.names = new FunctionNames(settings.region(), settings.account());

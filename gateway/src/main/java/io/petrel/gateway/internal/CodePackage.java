@@ -13,12 +13,13 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -124,20 +125,18 @@ public final class CodePackage {
     }
     List<String> names = new ArrayList<>();
     long unzippedSize;
-    try (ZipFile zipFile =
-        ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(zip)).get()) {
+    try (ZipFile zipFile = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(zip)).get()) {
       List<ZipArchiveEntry> entries = Collections.list(zipFile.getEntries());
       if (entries.isEmpty()) {
         throw new InvalidPackage("Uploaded file must be a non-empty zip");
       }
       if (entries.size() > limits.maxEntries()) {
-        throw new InvalidPackage(
-            "ZipFile must not contain more than " + limits.maxEntries() + " entries");
+        throw new InvalidPackage("ZipFile must not contain more than " + limits.maxEntries() + " entries");
       }
       NavigableSet<String> paths = new TreeSet<>();
       for (ZipArchiveEntry entry : entries) {
         if (!paths.add(checkEntry(zipFile, zip, entry))) {
-          throw new InvalidPackage("ZipFile contains entry '" + shown(entry.getName()) + "' more than once");
+          throw refuse(entry.getName(), "appears more than once");
         }
         names.add(entry.getName());
       }
@@ -159,10 +158,11 @@ public final class CodePackage {
     if (name.indexOf('\0') >= 0) {
       throw refuse(name, "has a NUL character in its name");
     }
-    if (isAbsolute(name) || segments(name).contains("..")) {
+    List<String> segments = segments(name);
+    if (isAbsolute(name) || segments.contains("..")) {
       throw refuse(name, "escapes the package root");
     }
-    String path = String.join("/", segments(name));
+    String path = String.join("/", segments);
     if (path.isEmpty() && !entry.isDirectory()) {
       throw refuse(name, "is not a file name");
     }
@@ -210,8 +210,7 @@ public final class CodePackage {
         for (int n; (n = in.read(buffer)) != -1; ) {
           size += n;
           if (total + size > limits.maxUnzippedBytes()) {
-            throw new InvalidPackage(
-                "Unzipped size must be smaller than " + limits.maxUnzippedBytes() + " bytes");
+            throw new InvalidPackage("Unzipped size must be smaller than " + limits.maxUnzippedBytes() + " bytes");
           }
           crc.update(buffer, 0, n);
           if (linkTarget != null) {
@@ -243,25 +242,30 @@ public final class CodePackage {
   private static void checkLinks(Map<String, String> links, NavigableSet<String> paths) throws InvalidPackage {
     long budget = LINK_RESOLUTION_BUDGET;
     for (Map.Entry<String, String> link : links.entrySet()) {
-      String below = paths.ceiling(link.getKey() + "/");
-      if (below != null && below.startsWith(link.getKey() + "/")) {
-        throw refuse(below, "is beneath the symbolic link '" + shown(link.getKey()) + "'");
-      }
+      String path = link.getKey();
       String target = link.getValue();
+      String below = paths.ceiling(path + "/");
+      if (below != null && below.startsWith(path + "/")) {
+        throw refuse(below, "is beneath the symbolic link '" + shown(path) + "'");
+      }
       String refusal = "is a symbolic link to '" + shown(target) + "'";
       if (target.isEmpty() || target.indexOf('\0') >= 0) {
-        throw refuse(link.getKey(), refusal + ", which is not a valid target");
+        throw refuse(path, refusal + ", which is not a valid target");
       }
-      Deque<String> pending = new ArrayDeque<>(segments(link.getKey()));
+      InvalidPackage escapes = refuse(path, refusal + ", outside the package root");
+      if (isAbsolute(target)) {
+        throw escapes;
+      }
+      Deque<String> pending = new ArrayDeque<>(segments(path));
       pending.removeLast();
       pending.addAll(segments(target));
       Deque<String> resolved = new ArrayDeque<>();
       int hops = 0;
-      while (!isAbsolute(target) && !pending.isEmpty()) {
+      while (!pending.isEmpty()) {
         String segment = pending.removeFirst();
         if (segment.equals("..")) {
           if (resolved.pollLast() == null) {
-            break;
+            throw escapes;
           }
           continue;
         }
@@ -270,16 +274,20 @@ public final class CodePackage {
         if (budget < 0) {
           throw new InvalidPackage("ZipFile has symbolic links too complex to resolve");
         }
-        target = links.get(prefix);
-        if (target == null) {
+        String next = links.get(prefix);
+        if (next == null) {
           resolved.addLast(prefix);
-        } else if (++hops > MAX_LINK_HOPS) {
-          throw refuse(link.getKey(), refusal + ", which does not resolve (too many levels of links)");
-        } else {
-          List<String> next = segments(target);
-          for (int i = next.size() - 1; i >= 0; i--) {
-            pending.addFirst(next.get(i));
-          }
+          continue;
+        }
+        if (++hops > MAX_LINK_HOPS) {
+          throw refuse(path, refusal + ", which does not resolve (too many levels of links)");
+        }
+        if (isAbsolute(next)) {
+          throw escapes;
+        }
+        List<String> nextSegments = segments(next);
+        for (int i = nextSegments.size() - 1; i >= 0; i--) {
+          pending.addFirst(nextSegments.get(i));
         }
       }
     }

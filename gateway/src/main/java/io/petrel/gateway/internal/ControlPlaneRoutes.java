@@ -91,7 +91,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
                 get(() -> parameterOptional("Marker", marker -> parameterOptional("MaxItems", max ->
                     respond(() -> functions.listVersions(name, marker, max))))))),
             pathPrefix("aliases", () -> aliasRoutes(name)),
-            path("invocations", () -> notSupported("Invoke")),
+            path("invocations", () -> post(() -> invoke(name))),
             path("invoke-async", () -> notSupported("InvokeAsync")))));
   }
 
@@ -105,6 +105,24 @@ public final class ControlPlaneRoutes extends AllDirectives {
         put(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> aliases.update(name, alias, b))),
         delete(() -> respond(() -> aliases.delete(name, alias)))));
     return concat(collection, single);
+  }
+
+  /**
+   * Invoke. DryRun checks that the function and qualifier exist through the function's sharded entity and
+   * answers 204 with the version that would run; running functions is not offered by this node yet.
+   */
+  private Route invoke(String name) {
+    return parameterOptional("Qualifier", qualifier -> optionalHeaderValueByName("X-Amz-Invocation-Type", type ->
+        extractRequest(req -> {
+          req.discardEntityBytes(materializer);
+          String invocationType = type.orElse("RequestResponse");
+          return switch (invocationType) {
+            case "DryRun" -> respond(() -> functions.dryRun(name, qualifier));
+            case "RequestResponse", "Event" -> notSupported("Invoke with InvocationType " + invocationType);
+            default -> complete(errorResponse(LambdaError.invalidParameter("X-Amz-Invocation-Type '"
+                + invocationType + "' is not valid: RequestResponse, Event or DryRun")));
+          };
+        })));
   }
 
   private Route notSupported(String operation) {
@@ -164,6 +182,9 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private static HttpResponse reply(ApiReply r) {
     HttpResponse response = HttpResponse.create().withStatus(r.status())
         .addHeader(RawHeader.create("x-amzn-RequestId", UUID.randomUUID().toString()));
+    for (var header : r.headers().entrySet()) {
+      response = response.addHeader(RawHeader.create(header.getKey(), header.getValue()));
+    }
     if (r.status() == 204) {
       return response.withEntity(HttpEntities.EMPTY);
     }

@@ -9,6 +9,7 @@ import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.Page;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
+import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.RuntimeCatalog;
 import java.util.List;
 import java.util.Map;
@@ -260,6 +261,17 @@ public final class FunctionApi {
   public CompletionStage<ApiReply> deleteConcurrency(String functionName) {
     String name = ctx.names.parseUnqualified(functionName);
     return ctx.store.putReservedConcurrency(ctx.id(name), OptionalInt.empty()).thenApply(f -> ApiReply.noContent());
+  }
+
+  public CompletionStage<ApiReply> dryRun(String functionName, Optional<String> qualifierParam) {
+    FunctionNames.Parsed parsed = ctx.names.parse(functionName);
+    String qualifier = ctx.names.qualifier(parsed, qualifierParam).orElse(VersionedConfig.LATEST);
+    return ctx.resolver.resolve(ctx.id(parsed.name()), qualifier, ctx.settings.requestTimeout()).thenApply(r -> {
+      if (r instanceof FunctionAlias.Resolved resolved) {
+        return ApiReply.noContent().withHeader("X-Amz-Executed-Version", resolved.executedVersion());
+      }
+      throw ctx.functionNotFound(parsed.name(), Optional.of(qualifier));
+    });
   }
 
   public CompletionStage<ApiReply> downloadCode(String sha256Hex) {

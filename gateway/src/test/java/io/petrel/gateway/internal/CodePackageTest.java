@@ -305,9 +305,9 @@ class CodePackageTest {
   @Test
   void refuses_duplicate_entry_names() throws Exception {
     assertThat(refusalMessage(zip(Item.file("app.py", "a"), Item.file("app.py", "b")), SMALL))
-        .isEqualTo("ZipFile contains entry 'app.py' more than once");
+        .isEqualTo("ZipFile entry 'app.py' appears more than once");
     assertThat(refusalMessage(zip(Item.file("app.py", "a"), Item.file("./app.py", "b")), SMALL))
-        .contains("more than once");
+        .isEqualTo("ZipFile entry './app.py' appears more than once");
   }
 
   @Test
@@ -337,8 +337,17 @@ class CodePackageTest {
   void refuses_a_symlink_that_escapes_through_another_symlink() throws Exception {
     assertThat(refusalMessage(zip(Item.link("root", "."), Item.link("up", "root/..")), SMALL))
         .contains("'up' is a symbolic link to 'root/..', outside the package root");
-    assertThat(refusalMessage(zip(Item.link("root", "."), Item.link("root/link", "../x")), SMALL))
-        .contains("outside the package root");
+    assertThat(refusalMessage(zip(Item.dir("d/"), Item.link("d/root", ".."), Item.link("escape", "d/root/..")), SMALL))
+        .isEqualTo("ZipFile entry 'escape' is a symbolic link to 'd/root/..', outside the package root");
+  }
+
+  @Test
+  void refuses_entries_beneath_a_symlink() throws Exception {
+    byte[] aliasing = zip(Item.link("a", "."), Item.link("a/b", "."), Item.link("c", "b/.."));
+
+    assertThat(refusalMessage(aliasing, SMALL)).isEqualTo("ZipFile entry 'a/b' is beneath the symbolic link 'a'");
+    assertThat(refusalMessage(zip(Item.link("lib", "vendor"), Item.file("lib/x.js", "x")), SMALL))
+        .isEqualTo("ZipFile entry 'lib/x.js' is beneath the symbolic link 'lib'");
   }
 
   @Test

@@ -47,14 +47,8 @@ public final class SqliteInvocationLog {
 
   /** Completes after everything queued before this call has been committed. */
   public CompletionStage<Void> flush() {
-    // Items queued before this call are at the head of the queue, at most `queued` of them; one batch may not
-    // hold them all.
-    int queued = pending.size();
     return db.transaction(c -> {
-      int written = 0;
-      while (written < queued && !pending.isEmpty()) {
-        written += writeBatch(c);
-      }
+      drain(c);
       return null;
     });
   }
@@ -74,15 +68,6 @@ public final class SqliteInvocationLog {
   }
 
   private void drain(Connection c) throws SQLException {
-    writeBatch(c);
-    if (!pending.isEmpty()) {
-      drainScheduled.set(false);
-      scheduleDrain();
-    }
-  }
-
-  /** Writes up to {@link #BATCH} items from the head of the queue and returns how many. */
-  private int writeBatch(Connection c) throws SQLException {
     try (PreparedStatement records = c.prepareStatement("INSERT OR REPLACE INTO invocations (account, name,"
         + " start_ms, request_id, qualifier, executed_version, duration_ms, billed_duration_ms, memory_size_mb,"
         + " max_memory_used_mb, init_duration_ms, outcome, error_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -110,7 +95,10 @@ public final class SqliteInvocationLog {
       for (int i = 0; i < taken; i++) {
         pending.poll();
       }
-      return taken;
+    }
+    if (!pending.isEmpty()) {
+      drainScheduled.set(false);
+      scheduleDrain();
     }
   }
 

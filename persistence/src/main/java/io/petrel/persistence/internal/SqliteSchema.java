@@ -39,7 +39,10 @@ public final class SqliteSchema {
           CREATE TABLE log_lines (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, name TEXT NOT NULL,
             request_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, message TEXT NOT NULL)""",
-          "CREATE INDEX log_lines_by_request ON log_lines (account, name, request_id, seq)"));
+          "CREATE INDEX log_lines_by_request ON log_lines (account, name, request_id, seq)"),
+      // The description $LATEST had when each version was published (a version may be given its own), so that
+      // PublishVersion can tell whether $LATEST changed since.
+      List.of("ALTER TABLE versions ADD COLUMN latest_description TEXT"));
 
   private SqliteSchema() {}
 

@@ -169,7 +169,7 @@ public final class SqliteStore implements PetrelStore {
       FunctionDefinition function = requireFunction(c, id);
       checkRevision(expectedRevisionId, function.latest().revisionId(), "function");
       Optional<VersionedConfig> newest = newestVersion(c, id);
-      if (newest.isPresent() && newest.get().config().sameContentAs(function.latest())) {
+      if (newest.isPresent() && publishedFrom(c, newest.get()).sameContentAs(function.latest())) {
         return newest.get();
       }
       long number;
@@ -187,11 +187,12 @@ public final class SqliteStore implements PetrelStore {
         config = config.withDescription(description);
       }
       try (PreparedStatement st = c.prepareStatement(
-          "INSERT INTO versions (account, name, version, config) VALUES (?, ?, ?, ?)")) {
+          "INSERT INTO versions (account, name, version, config, latest_description) VALUES (?, ?, ?, ?, ?)")) {
         st.setString(1, id.account());
         st.setString(2, id.name());
         st.setLong(3, number);
         st.setString(4, ConfigJson.write(config));
+        st.setString(5, function.latest().description());
         st.executeUpdate();
       }
       try (PreparedStatement st = c.prepareStatement(
@@ -433,6 +434,20 @@ public final class SqliteStore implements PetrelStore {
         return rs.next()
             ? Optional.of(new VersionedConfig(id, Long.toString(rs.getLong(1)), ConfigJson.readConfig(rs.getString(2))))
             : Optional.empty();
+      }
+    }
+  }
+
+  /** The $LATEST a version was published from: its configuration with the description $LATEST had then. */
+  private static FunctionConfig publishedFrom(Connection c, VersionedConfig version) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT latest_description FROM versions WHERE account = ? AND name = ? AND version = ?")) {
+      st.setString(1, version.function().account());
+      st.setString(2, version.function().name());
+      st.setLong(3, Long.parseLong(version.version()));
+      try (ResultSet rs = st.executeQuery()) {
+        String description = rs.next() ? rs.getString(1) : null;
+        return description == null ? version.config() : version.config().withDescription(description);
       }
     }
   }

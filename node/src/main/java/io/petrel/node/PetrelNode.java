@@ -1,0 +1,111 @@
+package io.petrel.node;
+
+import com.typesafe.config.Config;
+import io.petrel.gateway.Gateway;
+import io.petrel.gateway.GatewaySettings;
+import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.sqlite.SqliteStore;
+import io.petrel.sharding.FunctionAlias;
+import io.petrel.sharding.RuntimeCatalog;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Petrel node in dev mode: the SQLite store under the data dir, a one-node Pekko cluster with
+ * Cluster Sharding, and the gateway. {@link #stop()} (or CoordinatedShutdown, e.g. on SIGTERM) unbinds the
+ * gateway first, then closes the store, so nothing half-written is left behind.
+ */
+public final class PetrelNode {
+  private static final Logger log = LoggerFactory.getLogger(PetrelNode.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final RuntimeCatalog runtimes;
+
+  private PetrelNode(ActorSystem<Void> system, ServerBinding binding, RuntimeCatalog runtimes) {
+    this.system = system;
+    this.binding = binding;
+    this.runtimes = runtimes;
+  }
+
+  /** Starts a dev node from fully resolved configuration; returns once the gateway accepts connections. */
+  public static PetrelNode startDev(Config config) {
+    Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
+    PetrelStore store = SqliteStore.open(dataDir.resolve("petrel.db"));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "petrel", config);
+    try {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));
+      FunctionAlias.init(system, store);
+      GatewaySettings settings = GatewaySettings.from(config);
+      CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+      ServerBinding binding = Gateway.start(system, settings, store, runtimes, FunctionAlias.resolver(system))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "petrel-gateway-unbind", () ->
+          binding.unbind().thenApply(x -> Done.getInstance()));
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "petrel-gateway-drain", () ->
+          binding.terminate(Duration.ofSeconds(10)).thenApply(x -> Done.getInstance()));
+      shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "petrel-store-close", () ->
+          CompletableFuture.supplyAsync(() -> {
+            store.close();
+            return Done.getInstance();
+          }));
+      log.info("Petrel node up: store {}, runtimes {}", dataDir.resolve("petrel.db"), runtimes.ids());
+      return new PetrelNode(system, binding, runtimes);
+    } catch (Exception e) {
+      system.terminate();
+      store.close();
+      throw new IllegalStateException("Petrel could not start: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  public RuntimeCatalog runtimes() {
+    return runtimes;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Runs CoordinatedShutdown and waits for it. */
+  public void stop() {
+    try {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason())
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Petrel did not stop cleanly: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> configuredRuntimes(Config config) {
+    Map<String, String> out = new HashMap<>();
+    if (config.hasPath("petrel.sharding.runtimes")) {
+      config.getObject("petrel.sharding.runtimes").unwrapped().forEach((k, v) -> out.put(k, String.valueOf(v)));
+    }
+    return out;
+  }
+}
