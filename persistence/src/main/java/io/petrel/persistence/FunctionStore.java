@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 
 /**
  * Functions, their published versions and aliases. Every call is asynchronous; engines do blocking work on
@@ -30,8 +31,19 @@ public interface FunctionStore {
    * Replaces $LATEST. {@code expectedRevisionId}, when not null, must be the current revision of $LATEST or
    * the call fails with {@link StoreException.PreconditionFailed}.
    */
-  CompletionStage<FunctionDefinition> updateLatest(
-      FunctionId id, String expectedRevisionId, FunctionConfig latest);
+  default CompletionStage<FunctionDefinition> updateLatest(
+      FunctionId id, String expectedRevisionId, FunctionConfig latest) {
+    return modifyLatest(id, expectedRevisionId, current -> latest);
+  }
+
+  /**
+   * Replaces $LATEST with {@code change} applied to it, atomically: no other write to $LATEST comes between
+   * reading it and writing the result. {@code change} must be quick and side-effect free; an exception it
+   * throws fails the call unchanged and nothing is written. {@code expectedRevisionId}, when not null, must be
+   * the current revision or the call fails with {@link StoreException.PreconditionFailed}.
+   */
+  CompletionStage<FunctionDefinition> modifyLatest(
+      FunctionId id, String expectedRevisionId, UnaryOperator<FunctionConfig> change);
 
   /** Sets (a value) or removes (empty) the function's reserved concurrency. */
   CompletionStage<FunctionDefinition> putReservedConcurrency(FunctionId id, OptionalInt reserved);

@@ -26,6 +26,8 @@ public record InvocationRecord(
   public InvocationRecord {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(qualifier, "qualifier");
+    Objects.requireNonNull(executedVersion, "executedVersion");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(outcome, "outcome");
     initDurationMs = initDurationMs == null ? Optional.empty() : initDurationMs;

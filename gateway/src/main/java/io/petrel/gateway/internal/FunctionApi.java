@@ -7,7 +7,6 @@ import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.Page;
-import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.RuntimeCatalog;
@@ -16,13 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
 /** The function and version operations of the Lambda control plane, independent of HTTP. */
 public final class FunctionApi {
-  private static final int MODIFY_ATTEMPTS = 5;
 
   private final ApiContext ctx;
 
@@ -295,31 +292,13 @@ public final class FunctionApi {
   }
 
   /**
-   * Read, change, write $LATEST with a new revision. The write is conditional on the revision that was read, so
-   * concurrent changes never overwrite each other; one that lost the race is re-applied to the newer state,
-   * unless the caller pinned a RevisionId, which must then be current.
+   * Changes $LATEST atomically in the store with a new revision. When the caller pinned a RevisionId it must
+   * still be current; otherwise the change applies to whatever $LATEST is at that moment.
    */
   private CompletionStage<FunctionDefinition> modifyLatest(String name, Optional<String> callerRevision,
       UnaryOperator<FunctionConfig> change) {
-    return modifyLatest(ctx.id(name), callerRevision, change, 1);
-  }
-
-  private CompletionStage<FunctionDefinition> modifyLatest(FunctionId id, Optional<String> callerRevision,
-      UnaryOperator<FunctionConfig> change, int attempt) {
-    return ctx.store.getFunction(id).thenCompose(f -> {
-      FunctionConfig current = f.orElseThrow(() -> ctx.functionNotFound(id.name(), Optional.empty())).latest();
-      String expected = callerRevision.orElse(current.revisionId());
-      FunctionConfig changed = change.apply(current).withRevision(ApiContext.newRevision(), ctx.now());
-      return ctx.store.updateLatest(id, expected, changed);
-    }).handle((result, error) -> {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof StoreException.PreconditionFailed && callerRevision.isEmpty()
-          && attempt < MODIFY_ATTEMPTS) {
-        return modifyLatest(id, callerRevision, change, attempt + 1);
-      }
-      return error == null ? CompletableFuture.completedFuture(result)
-          : CompletableFuture.<FunctionDefinition>failedFuture(cause);
-    }).thenCompose(stage -> stage);
+    return ctx.store.modifyLatest(ctx.id(name), callerRevision.orElse(null),
+        current -> change.apply(current).withRevision(ApiContext.newRevision(), ctx.now()));
   }
 
   private CompletionStage<ApiReply> publishIf(boolean publish, FunctionDefinition f) {

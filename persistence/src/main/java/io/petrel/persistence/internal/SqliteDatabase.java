@@ -83,6 +83,9 @@ public final class SqliteDatabase implements AutoCloseable {
           result.complete(inTransaction ? runInTransaction(work) : work.run(connection));
         } catch (StoreException e) {
           result.completeExceptionally(e);
+        } catch (RuntimeException e) {
+          // thrown by the caller's own code inside the work (a refused change): theirs to interpret
+          result.completeExceptionally(e);
         } catch (Exception e) {
           result.completeExceptionally(new IllegalStateException("SQLite store failure: " + e.getMessage(), e));
         }

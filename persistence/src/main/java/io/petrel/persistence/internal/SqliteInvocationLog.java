@@ -47,8 +47,15 @@ public final class SqliteInvocationLog {
 
   /** Completes after everything queued before this call has been committed. */
   public CompletionStage<Void> flush() {
+    // Items queued before this call are at the head of the queue, at most `queued` of them; one batch may not
+    // hold them all.
+    int queued = pending.size();
     return db.transaction(c -> {
-      drain(c);
+      int written = 0;
+      while (written < queued && !pending.isEmpty()) {
+        written += writeBatch(c);
+        c.commit(); // batches already taken off the queue must not roll back with a later one
+      }
       return null;
     });
   }
@@ -68,6 +75,15 @@ public final class SqliteInvocationLog {
   }
 
   private void drain(Connection c) throws SQLException {
+    writeBatch(c);
+    if (!pending.isEmpty()) {
+      drainScheduled.set(false);
+      scheduleDrain();
+    }
+  }
+
+  /** Writes up to {@link #BATCH} items from the head of the queue and returns how many. */
+  private int writeBatch(Connection c) throws SQLException {
     try (PreparedStatement records = c.prepareStatement("INSERT OR REPLACE INTO invocations (account, name,"
         + " start_ms, request_id, qualifier, executed_version, duration_ms, billed_duration_ms, memory_size_mb,"
         + " max_memory_used_mb, init_duration_ms, outcome, error_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -95,10 +111,7 @@ public final class SqliteInvocationLog {
       for (int i = 0; i < taken; i++) {
         pending.poll();
       }
-    }
-    if (!pending.isEmpty()) {
-      drainScheduled.set(false);
-      scheduleDrain();
+      return taken;
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 
 /**
  * The embedded store of a single node: one SQLite file, one owning thread (see {@link SqliteDatabase}).
@@ -113,11 +114,12 @@ public final class SqliteStore implements PetrelStore {
   }
 
   @Override
-  public CompletionStage<FunctionDefinition> updateLatest(
-      FunctionId id, String expectedRevisionId, FunctionConfig latest) {
+  public CompletionStage<FunctionDefinition> modifyLatest(
+      FunctionId id, String expectedRevisionId, UnaryOperator<FunctionConfig> change) {
     return db.transaction(c -> {
       FunctionDefinition current = requireFunction(c, id);
       checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
+      FunctionConfig latest = change.apply(current.latest());
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE functions SET latest = ? WHERE account = ? AND name = ?")) {
         st.setString(1, ConfigJson.write(latest));
