@@ -20,10 +20,11 @@ public final class Gateway {
 
   /** Binds the API on the configured host and port; completes once it accepts connections. */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GatewaySettings settings,
-      PetrelStore store, RuntimeCatalog runtimes, FunctionAlias.Resolver resolver) {
+      PetrelStore store, RuntimeCatalog runtimes) {
     var codeChecks = system.dispatchers().lookup(DispatcherSelector.fromConfig("petrel.gateway.code-check-dispatcher"));
     var validation = new ConfigValidation(runtimes, ConfigValidation.architectureOf(System.getProperty("os.arch")));
-    var ctx = new ApiContext(settings, store, validation, codeChecks, resolver, Clock.systemUTC());
+    var ctx = new ApiContext(settings, store, validation, codeChecks, FunctionAlias.resolver(system),
+        FunctionAlias.invoker(system), Clock.systemUTC());
     var routes = new ControlPlaneRoutes(ctx, Materializer.matFromSystem(system));
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route());
   }

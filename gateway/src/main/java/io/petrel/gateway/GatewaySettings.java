@@ -16,7 +16,9 @@ public record GatewaySettings(
     long maxCodeRequestBytes,
     Duration requestTimeout,
     int accountConcurrency,
-    int minimumUnreservedConcurrency) {
+    int minimumUnreservedConcurrency,
+    long maxInvokePayloadBytes,
+    Duration invokeTimeout) {
 
   public static GatewaySettings from(Config root) {
     Config c = root.getConfig("petrel.gateway");
@@ -29,11 +31,13 @@ public record GatewaySettings(
         c.getBytes("max-code-request-size"),
         c.getDuration("request-timeout"),
         c.getInt("account-concurrency"),
-        c.getInt("minimum-unreserved-concurrency"));
+        c.getInt("minimum-unreserved-concurrency"),
+        c.getBytes("max-invoke-payload-size"),
+        c.getDuration("invoke-timeout"));
   }
 
   public GatewaySettings withPort(int newPort) {
     return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
-        requestTimeout, accountConcurrency, minimumUnreservedConcurrency);
+        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, invokeTimeout);
   }
 }

@@ -5,7 +5,13 @@ import io.petrel.gateway.Gateway;
 import io.petrel.gateway.GatewaySettings;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.sqlite.SqliteStore;
+import io.petrel.sharding.EngineSettings;
+import io.petrel.sharding.ExecutionServices;
+import io.petrel.sharding.CodeCache;
 import io.petrel.sharding.FunctionAlias;
+import io.petrel.sharding.RuntimeFiles;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import io.petrel.sharding.RuntimeCatalog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -51,10 +57,15 @@ public final class PetrelNode {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
       RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));
-      FunctionAlias.init(system, store);
+      ExecutorService io = Executors.newCachedThreadPool(daemonThreads("petrel-io"));
+      ExecutionServices services = new ExecutionServices(store, runtimes,
+          new CodeCache(dataDir.resolve("code"), store, io), RuntimeFiles.install(dataDir.resolve("runtimes")),
+          RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io,
+          EngineSettings.from(config));
+      FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-      ServerBinding binding = Gateway.start(system, settings, store, runtimes, FunctionAlias.resolver(system))
+      ServerBinding binding = Gateway.start(system, settings, store, runtimes)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "petrel-gateway-unbind", () ->
           binding.unbind().thenApply(x -> Done.getInstance()));
@@ -62,6 +73,7 @@ public final class PetrelNode {
           binding.terminate(Duration.ofSeconds(10)).thenApply(x -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "petrel-store-close", () ->
           CompletableFuture.supplyAsync(() -> {
+            io.shutdownNow();
             store.close();
             return Done.getInstance();
           }));
@@ -99,6 +111,15 @@ public final class PetrelNode {
     } catch (Exception e) {
       throw new IllegalStateException("Petrel did not stop cleanly: " + e.getMessage(), e);
     }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static Map<String, String> configuredRuntimes(Config config) {

@@ -27,7 +27,21 @@ final class TestNodes {
   }
 
   static LambdaClient client(int port) {
+    return client(port, true);
+  }
+
+  /** A client that retries nothing, for tests of throttles and refusals the SDK would otherwise retry. */
+  static LambdaClient clientWithoutRetries(int port) {
+    return client(port, false);
+  }
+
+  private static LambdaClient client(int port, boolean retries) {
     return LambdaClient.builder()
+        .overrideConfiguration(o -> {
+          if (!retries) {
+            o.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1));
+          }
+        })
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPETRELTEST", "secret")))

@@ -1,9 +1,17 @@
 package io.petrel.sharding;
 
+import io.petrel.persistence.FunctionConfig;
+import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
-import io.petrel.persistence.FunctionStore;
 import io.petrel.persistence.VersionedConfig;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,25 +22,31 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * The sharded entity of one function qualifier ($LATEST, a version or an alias), id
- * {@code <account>/<function>:<qualifier>}. It resolves the qualifier to the version that runs a call, reading
- * configuration from the store on every request, so a change made through any node applies to the next call.
- * Invocation through worker pools builds on this entity.
+ * {@code <account>/<function>:<qualifier>}. For each invocation it reads the configuration from the store (so a
+ * change made through any node applies to the next call), picks the version (alias weights), and hands the call
+ * to an idle worker of exactly that configuration, or starts one, or queues or throttles it ({@link PoolPolicy}).
+ * Idle workers stop after the keep-alive; workers of a replaced configuration retire when they are next free.
  */
 public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command> {
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "FunctionAlias");
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Which version would run a call now. */
+  /** Which version would run a call now (DryRun). */
   public record Resolve(ActorRef<Resolution> replyTo) implements Command {}
 
-  private record Answer(Resolution resolution, ActorRef<Resolution> replyTo) implements Command {}
+  /** Run a call. */
+  public record Invoke(Invocation invocation, ActorRef<InvokeResult> replyTo) implements Command {}
+
+  /** The answer to Invoke; {@code logTail} is base64 of the last 4 KB of the log when asked for. */
+  public record InvokeResult(String executedVersion, Outcome outcome, String logTail) implements CborSerializable {}
 
   public sealed interface Resolution extends CborSerializable {}
 
@@ -40,33 +54,61 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   public record Missing(String message) implements Resolution {}
 
+  record WorkerFree(ActorRef<Worker.Command> worker) implements Command {}
+
+  record WorkerGone(ActorRef<Worker.Command> worker) implements Command {}
+
+  private record Answer(Resolution resolution, ActorRef<Resolution> replyTo) implements Command {}
+
+  private record Target(Worker.Spec spec, int limit, boolean reserved) {}
+
+  private record Routed(Invoke invoke, Target target, String missing) implements Command {}
+
+  private record IdleExpired(ActorRef<Worker.Command> worker) implements Command {}
+
   /** Resolves through the sharded entities; what the gateway calls. */
   @FunctionalInterface
   public interface Resolver {
     CompletionStage<Resolution> resolve(FunctionId function, String qualifier, Duration timeout);
   }
 
-  private final FunctionStore store;
+  /** Invokes through the sharded entities; what the gateway calls. */
+  @FunctionalInterface
+  public interface Invoker {
+    CompletionStage<InvokeResult> invoke(FunctionId function, String qualifier, Invocation invocation,
+        Duration timeout);
+  }
+
+  private record WorkerState(String key, boolean busy) {}
+
+  private final ExecutionServices services;
   private final FunctionId function;
   private final String qualifier;
+  private final TimerScheduler<Command> timers;
+  private final Map<ActorRef<Worker.Command>, WorkerState> workers = new HashMap<>();
+  private final Map<String, Deque<ActorRef<Worker.Command>>> idle = new HashMap<>();
+  private final Deque<Routed> queue = new ArrayDeque<>();
 
-  private FunctionAlias(ActorContext<Command> context, FunctionStore store, FunctionId function, String qualifier) {
+  private FunctionAlias(ActorContext<Command> context, TimerScheduler<Command> timers, ExecutionServices services,
+      FunctionId function, String qualifier) {
     super(context);
-    this.store = store;
+    this.timers = timers;
+    this.services = services;
     this.function = function;
     this.qualifier = qualifier;
   }
 
-  public static Behavior<Command> create(FunctionStore store, String entityId) {
+  public static Behavior<Command> create(ExecutionServices services, String entityId) {
     int slash = entityId.indexOf('/');
     int colon = entityId.lastIndexOf(':');
     FunctionId function = new FunctionId(entityId.substring(0, slash), entityId.substring(slash + 1, colon));
     String qualifier = entityId.substring(colon + 1);
-    return Behaviors.setup(ctx -> new FunctionAlias(ctx, store, function, qualifier));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new FunctionAlias(ctx, timers, services, function, qualifier)));
   }
 
-  public static void init(ActorSystem<?> system, FunctionStore store) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(store, ctx.getEntityId())));
+  public static void init(ActorSystem<?> system, ExecutionServices services) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(services, ctx.getEntityId())));
   }
 
   public static String entityId(FunctionId function, String qualifier) {
@@ -79,17 +121,29 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         .ask(Resolve::new, timeout);
   }
 
+  public static Invoker invoker(ActorSystem<?> system) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return (function, qualifier, invocation, timeout) -> sharding.entityRefFor(ENTITY_KEY,
+        entityId(function, qualifier)).ask(replyTo -> new Invoke(invocation, replyTo), timeout);
+  }
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Resolve.class, this::onResolve)
         .onMessage(Answer.class, this::onAnswer)
+        .onMessage(Invoke.class, this::onInvoke)
+        .onMessage(Routed.class, this::onRouted)
+        .onMessage(WorkerFree.class, this::onWorkerFree)
+        .onMessage(WorkerGone.class, this::onWorkerGone)
+        .onMessage(IdleExpired.class, this::onIdleExpired)
         .build();
   }
 
   private Behavior<Command> onResolve(Resolve command) {
-    getContext().pipeToSelf(resolve(), (resolution, error) -> new Answer(
-        error == null ? resolution : new Missing("Function could not be resolved: " + error.getMessage()),
+    getContext().pipeToSelf(route(), (target, error) -> new Answer(error != null
+        ? new Missing("Function could not be resolved: " + error.getMessage())
+        : target.map(t -> (Resolution) new Resolved(t.spec().version())).orElseGet(this::missing),
         command.replyTo()));
     return this;
   }
@@ -99,19 +153,153 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     return this;
   }
 
-  private CompletionStage<Resolution> resolve() {
+  private Behavior<Command> onInvoke(Invoke invoke) {
+    getContext().pipeToSelf(route(), (target, error) -> new Routed(invoke, target == null ? null : target.orElse(null),
+        error != null ? "Function could not be resolved: " + error.getMessage() : missing().message()));
+    return this;
+  }
+
+  private Behavior<Command> onRouted(Routed routed) {
+    if (routed.target() == null) {
+      routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.NotFound(routed.missing()), null));
+      return this;
+    }
+    String key = key(routed.target().spec());
+    Deque<ActorRef<Worker.Command>> ready = idle.getOrDefault(key, new ArrayDeque<>());
+    int running = (int) workers.values().stream().filter(WorkerState::busy).count();
+    switch (PoolPolicy.decide(running, routed.target().limit(), routed.target().reserved(), queue.size(),
+        services.settings().queueLimit())) {
+      case RUN -> {
+        if (ready.isEmpty()) {
+          startWorker(routed, key);
+        } else {
+          ActorRef<Worker.Command> worker = ready.pop();
+          timers.cancel(worker);
+          workers.put(worker, new WorkerState(key, true));
+          worker.tell(new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()));
+        }
+      }
+      case QUEUE -> queue.add(routed);
+      case THROTTLE_RESERVED -> throttle(routed, "ReservedFunctionConcurrentInvocationLimitExceeded",
+          "Rate Exceeded.");
+      case THROTTLE_QUEUE_FULL -> throttle(routed, "ConcurrentInvocationLimitExceeded", "Rate Exceeded.");
+      default -> throw new IllegalStateException();
+    }
+    return this;
+  }
+
+  private void startWorker(Routed routed, String key) {
+    // Idle workers of an older configuration of this version (a replaced $LATEST) will never be used again.
+    retireStale(routed.target().spec().version(), key);
+    ActorRef<Worker.Command> worker = getContext().spawnAnonymous(Worker.create(services, routed.target().spec(),
+        new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()), getContext().getSelf()));
+    getContext().watchWith(worker, new WorkerGone(worker));
+    workers.put(worker, new WorkerState(key, true));
+  }
+
+  private void throttle(Routed routed, String reason, String message) {
+    routed.invoke().replyTo().tell(new InvokeResult(routed.target().spec().version(),
+        new Outcome.Throttled(reason, message), null));
+  }
+
+  private Behavior<Command> onWorkerFree(WorkerFree free) {
+    WorkerState state = workers.get(free.worker());
+    if (state == null) {
+      return this;
+    }
+    workers.put(free.worker(), new WorkerState(state.key(), false));
+    idle.computeIfAbsent(state.key(), k -> new ArrayDeque<>()).push(free.worker());
+    timers.startSingleTimer(free.worker(), new IdleExpired(free.worker()), services.settings().keepAlive());
+    drainQueue();
+    return this;
+  }
+
+  private Behavior<Command> onWorkerGone(WorkerGone gone) {
+    WorkerState state = workers.remove(gone.worker());
+    if (state != null) {
+      Deque<ActorRef<Worker.Command>> ready = idle.get(state.key());
+      if (ready != null) {
+        ready.remove(gone.worker());
+      }
+      timers.cancel(gone.worker());
+    }
+    drainQueue();
+    return this;
+  }
+
+  private Behavior<Command> onIdleExpired(IdleExpired expired) {
+    WorkerState state = workers.get(expired.worker());
+    if (state != null && !state.busy()) {
+      stopWorker(expired.worker(), state);
+    }
+    return this;
+  }
+
+  private void drainQueue() {
+    List<Routed> waiting = new ArrayList<>(queue);
+    queue.clear();
+    waiting.forEach(r -> getContext().getSelf().tell(r));
+  }
+
+  private void retireStale(String version, String key) {
+    for (Map.Entry<ActorRef<Worker.Command>, WorkerState> e : new ArrayList<>(workers.entrySet())) {
+      WorkerState s = e.getValue();
+      if (!s.busy() && s.key().startsWith(version + "/") && !s.key().equals(key)) {
+        stopWorker(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private void stopWorker(ActorRef<Worker.Command> worker, WorkerState state) {
+    workers.remove(worker);
+    Deque<ActorRef<Worker.Command>> ready = idle.get(state.key());
+    if (ready != null) {
+      ready.remove(worker);
+    }
+    timers.cancel(worker);
+    getContext().stop(worker);
+  }
+
+  /** The version that runs now, with its configuration and the concurrency limit that applies. */
+  private CompletionStage<Optional<Target>> route() {
+    return services.store().getFunction(function).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      FunctionDefinition def = found.get();
+      return versionFor(def).thenApply(v -> v.map(version -> {
+        boolean reserved = def.reservedConcurrency().isPresent();
+        int limit = reserved ? def.reservedConcurrency().getAsInt() : services.settings().defaultConcurrency();
+        String arn = "arn:aws:lambda:" + services.settings().region() + ":" + function.account() + ":function:"
+            + function.name() + (qualifier.equals(VersionedConfig.LATEST) ? "" : ":" + qualifier);
+        return new Target(new Worker.Spec(function, version.version(), version.config(), arn), limit, reserved);
+      }));
+    });
+  }
+
+  private CompletionStage<Optional<VersionedConfig>> versionFor(FunctionDefinition def) {
     if (qualifier.equals(VersionedConfig.LATEST)) {
-      return store.getFunction(function).thenApply(f -> f.isPresent()
-          ? new Resolved(VersionedConfig.LATEST) : missing());
+      return CompletableFuture.completedFuture(Optional.of(
+          new VersionedConfig(function, VersionedConfig.LATEST, def.latest())));
     }
     if (qualifier.matches("[1-9][0-9]{0,18}")) {
-      return store.getVersion(function, Long.parseLong(qualifier)).thenApply(v -> v.isPresent()
-          ? new Resolved(qualifier) : missing());
+      return services.store().getVersion(function, Long.parseLong(qualifier));
     }
-    return store.getAlias(function, qualifier).thenCompose(alias -> alias.isEmpty()
-        ? CompletableFuture.completedFuture(missing())
-        : CompletableFuture.completedFuture((Resolution) new Resolved(
-            WeightedRouting.choose(alias.get(), ThreadLocalRandom.current().nextDouble()))));
+    return services.store().getAlias(function, qualifier).thenCompose(alias -> {
+      if (alias.isEmpty()) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      String version = WeightedRouting.choose(alias.get(), ThreadLocalRandom.current().nextDouble());
+      return version.equals(VersionedConfig.LATEST)
+          ? CompletableFuture.completedFuture(Optional.of(new VersionedConfig(function, version, def.latest())))
+          : services.store().getVersion(function, Long.parseLong(version));
+    });
+  }
+
+  /** Workers are reused only for exactly the configuration they were started with. */
+  private static String key(Worker.Spec spec) {
+    FunctionConfig c = spec.config();
+    return spec.version() + "/" + c.revisionId();
   }
 
   private Missing missing() {

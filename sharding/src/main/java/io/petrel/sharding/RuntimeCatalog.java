@@ -44,15 +44,14 @@ public final class RuntimeCatalog {
         continue;
       }
       Path path = Path.of(dir);
+      List<Path> pythons = new java.util.ArrayList<>();
+      pythons.add(path.resolve("python3"));
       for (int minor = 8; minor <= 20; minor++) {
-        Path exe = path.resolve("python3." + minor);
-        if (Files.isExecutable(exe)) {
-          found.putIfAbsent("python3." + minor, new Runtime("python3." + minor, Family.PYTHON, Optional.of(exe)));
-        }
+        pythons.add(path.resolve("python3." + minor));
       }
-      probe(path.resolve("python3"), "--version", PYTHON_VERSION).ifPresent(minor ->
-          found.putIfAbsent("python3." + minor,
-              new Runtime("python3." + minor, Family.PYTHON, Optional.of(path.resolve("python3")))));
+      for (Path candidate : pythons) {
+        pythonInterpreter(candidate).ifPresent(python -> found.putIfAbsent(python.id(), python));
+      }
       probe(path.resolve("node"), "--version", NODE_VERSION).ifPresent(major ->
           found.putIfAbsent("nodejs" + major + ".x",
               new Runtime("nodejs" + major + ".x", Family.NODEJS, Optional.of(path.resolve("node")))));
@@ -93,6 +92,36 @@ public final class RuntimeCatalog {
   /** Supported ids, sorted, for error messages and the node's start banner. */
   public List<String> ids() {
     return runtimes.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * The real interpreter behind a python3 command (wrappers such as version-manager shims resolved through
+   * sys.executable), so environments start it directly.
+   */
+  private static Optional<Runtime> pythonInterpreter(Path exe) {
+    if (!Files.isExecutable(exe)) {
+      return Optional.empty();
+    }
+    try {
+      Process p = new ProcessBuilder(exe.toString(), "-c",
+          "import sys; print('Python %d.%d' % sys.version_info[:2]); print(sys.executable)")
+          .redirectErrorStream(true).start();
+      String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.length < 2) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      Matcher m = PYTHON_VERSION.matcher(out[0]);
+      Path real = Path.of(out[out.length - 1].trim());
+      return m.find() && Files.isExecutable(real)
+          ? Optional.of(new Runtime("python3." + m.group(1), Family.PYTHON, Optional.of(real)))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private static Optional<Integer> probe(Path exe, String arg, Pattern version) {

@@ -29,11 +29,13 @@ public final class ApiContext {
   final Representations representations;
   final Executor heavyWork;
   final FunctionAlias.Resolver resolver;
+  final FunctionAlias.Invoker invoker;
   private final Clock clock;
 
   public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
-      FunctionAlias.Resolver resolver, Clock clock) {
+      FunctionAlias.Resolver resolver, FunctionAlias.Invoker invoker, Clock clock) {
     this.resolver = resolver;
+    this.invoker = invoker;
     this.settings = settings;
     this.store = store;
     this.names = new FunctionNames(settings.region(), settings.account());

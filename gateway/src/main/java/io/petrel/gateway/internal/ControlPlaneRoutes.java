@@ -108,21 +108,23 @@ public final class ControlPlaneRoutes extends AllDirectives {
   }
 
   /**
-   * Invoke. DryRun checks that the function and qualifier exist through the function's sharded entity and
-   * answers 204 with the version that would run; running functions is not offered by this node yet.
+   * Invoke: RequestResponse runs the function through its sharded entity; DryRun only checks that the function
+   * and qualifier exist and names the version that would run. The payload stays raw bytes.
    */
   private Route invoke(String name) {
     return parameterOptional("Qualifier", qualifier -> optionalHeaderValueByName("X-Amz-Invocation-Type", type ->
-        extractRequest(req -> {
-          req.discardEntityBytes(materializer);
-          String invocationType = type.orElse("RequestResponse");
-          return switch (invocationType) {
-            case "DryRun" -> respond(() -> functions.dryRun(name, qualifier));
-            case "RequestResponse", "Event" -> notSupported("Invoke with InvocationType " + invocationType);
-            default -> complete(errorResponse(LambdaError.invalidParameter("X-Amz-Invocation-Type '"
-                + invocationType + "' is not valid: RequestResponse, Event or DryRun")));
-          };
-        })));
+        optionalHeaderValueByName("X-Amz-Log-Type", logType ->
+            optionalHeaderValueByName("X-Amz-Client-Context", clientContext -> {
+              String invocationType = type.orElse("RequestResponse");
+              return switch (invocationType) {
+                case "RequestResponse" -> withBody(settings.maxInvokePayloadBytes(), "InvokeFunction",
+                    body -> functions.invoke(name, qualifier, body, logType, clientContext));
+                case "DryRun" -> respond(() -> functions.dryRun(name, qualifier));
+                case "Event" -> notSupported("Invoke with InvocationType Event");
+                default -> complete(errorResponse(LambdaError.invalidParameter("X-Amz-Invocation-Type '"
+                    + invocationType + "' is not valid: RequestResponse, Event or DryRun")));
+              };
+            }))));
   }
 
   private Route notSupported(String operation) {
@@ -131,15 +133,25 @@ public final class ControlPlaneRoutes extends AllDirectives {
 
   /** Reads the body up to {@code limit} bytes, then runs the operation on it. */
   private Route withBody(long limit, Function<byte[], CompletionStage<ApiReply>> operation) {
+    return withBody(limit, "this", operation);
+  }
+
+  private Route withBody(long limit, String operationName, Function<byte[], CompletionStage<ApiReply>> operation) {
     return extractRequest(req -> {
       Optional<Long> declared = req.entity().getContentLengthOption().isPresent()
           ? Optional.of(req.entity().getContentLengthOption().getAsLong()) : Optional.empty();
       if (declared.isPresent() && declared.get() > limit) {
-        req.discardEntityBytes(materializer);
-        return complete(errorResponse(tooLarge(limit)));
+        // Refused without keeping any of it: the bytes are streamed away so the client sees the answer rather
+        // than a connection reset in the middle of its upload.
+        return completeWithFuture(req.discardEntityBytes(materializer).completionStage()
+            .handle((done, error) -> errorResponse(tooLarge(limit, operationName))));
       }
       CompletionStage<ApiReply> reply = req.entity()
           .toStrict(settings.requestTimeout().toMillis(), limit, materializer)
+          .exceptionally(error -> {
+            throw error instanceof EntityStreamSizeException || error.getCause() instanceof EntityStreamSizeException
+                ? tooLarge(limit, operationName) : new java.util.concurrent.CompletionException(error);
+          })
           .thenCompose(strict -> ApiContext.attempt(() -> operation.apply(strict.getData().toArray())));
       return respond(() -> reply);
     });
@@ -159,7 +171,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
     }
     cause = ApiContext.toLambdaError(cause);
     if (cause instanceof EntityStreamSizeException size) {
-      cause = tooLarge(size.limit());
+      cause = tooLarge(size.limit(), "this");
     }
     LambdaError e;
     if (cause instanceof LambdaError lambda) {
@@ -172,16 +184,26 @@ public final class ControlPlaneRoutes extends AllDirectives {
     body.put("Type", e.status() >= 500 ? "Service" : "User");
     body.put("Message", e.getMessage());
     body.put("message", e.getMessage());
-    return reply(ApiReply.json(e.status(), body)).addHeader(RawHeader.create("x-amzn-ErrorType", e.type()));
+    HttpResponse response = reply(ApiReply.json(e.status(), body))
+        .addHeader(RawHeader.create("x-amzn-ErrorType", e.type()));
+    if (e.reason() != null) {
+      body.put("Reason", e.reason());
+      response = reply(ApiReply.json(e.status(), body)).addHeader(RawHeader.create("x-amzn-ErrorType", e.type()))
+          .addHeader(RawHeader.create("Retry-After", "1"));
+    }
+    return response;
   }
 
-  private static LambdaError tooLarge(long limit) {
-    return LambdaError.tooLarge("Request must be smaller than " + limit + " bytes for this operation");
+  private static LambdaError tooLarge(long limit, String operationName) {
+    return LambdaError.tooLarge("Request must be smaller than " + limit + " bytes for the " + operationName
+        + " operation");
   }
 
   private static HttpResponse reply(ApiReply r) {
-    HttpResponse response = HttpResponse.create().withStatus(r.status())
-        .addHeader(RawHeader.create("x-amzn-RequestId", UUID.randomUUID().toString()));
+    HttpResponse response = HttpResponse.create().withStatus(r.status());
+    if (!r.headers().containsKey("x-amzn-RequestId")) {
+      response = response.addHeader(RawHeader.create("x-amzn-RequestId", UUID.randomUUID().toString()));
+    }
     for (var header : r.headers().entrySet()) {
       response = response.addHeader(RawHeader.create(header.getKey(), header.getValue()));
     }

@@ -9,6 +9,8 @@ import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.Page;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.sharding.FunctionAlias;
+import io.petrel.sharding.Invocation;
+import io.petrel.sharding.Outcome;
 import io.petrel.sharding.RuntimeCatalog;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.function.UnaryOperator;
 
 /** The function and version operations of the Lambda control plane, independent of HTTP. */
 public final class FunctionApi {
+  private static final int MAX_CLIENT_CONTEXT = 3583;
 
   private final ApiContext ctx;
 
@@ -269,6 +272,43 @@ public final class FunctionApi {
       }
       throw ctx.functionNotFound(parsed.name(), Optional.of(qualifier));
     });
+  }
+
+  public CompletionStage<ApiReply> invoke(String functionName, Optional<String> qualifierParam, byte[] payload,
+      Optional<String> logType, Optional<String> clientContext) {
+    FunctionNames.Parsed parsed = ctx.names.parse(functionName);
+    String qualifier = ctx.names.qualifier(parsed, qualifierParam).orElse(VersionedConfig.LATEST);
+    boolean tail = switch (logType.orElse("None")) {
+      case "None" -> false;
+      case "Tail" -> true;
+      default -> throw LambdaError.invalidParameter("X-Amz-Log-Type '" + logType.get() + "' is not valid: None or Tail");
+    };
+    if (clientContext.isPresent() && clientContext.get().length() > MAX_CLIENT_CONTEXT) {
+      throw LambdaError.invalidParameter("X-Amz-Client-Context must be at most " + MAX_CLIENT_CONTEXT
+          + " bytes of base64-encoded JSON");
+    }
+    String requestId = java.util.UUID.randomUUID().toString();
+    Invocation invocation = new Invocation(requestId, payload, clientContext.orElse(null), tail);
+    return ctx.invoker.invoke(ctx.id(parsed.name()), qualifier, invocation, ctx.settings.invokeTimeout())
+        .thenApply(result -> {
+          Outcome outcome = result.outcome();
+          ApiReply reply;
+          if (outcome instanceof Outcome.Success s) {
+            reply = new ApiReply(200, s.payload(), "application/json", java.util.Map.of());
+          } else if (outcome instanceof Outcome.FunctionError e) {
+            reply = new ApiReply(200, e.body(), "application/json", java.util.Map.of())
+                .withHeader("X-Amz-Function-Error", e.errorType());
+          } else if (outcome instanceof Outcome.Throttled t) {
+            throw LambdaError.tooManyRequests(t.reason(), t.message());
+          } else if (outcome instanceof Outcome.NotFound) {
+            throw ctx.functionNotFound(parsed.name(), Optional.of(qualifier));
+          } else {
+            throw LambdaError.service(((Outcome.PlatformError) outcome).message());
+          }
+          reply = reply.withHeader("X-Amz-Executed-Version", result.executedVersion())
+              .withHeader("x-amzn-RequestId", requestId);
+          return result.logTail() == null ? reply : reply.withHeader("X-Amz-Log-Result", result.logTail());
+        });
   }
 
   public CompletionStage<ApiReply> downloadCode(String sha256Hex) {

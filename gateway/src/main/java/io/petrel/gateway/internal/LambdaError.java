@@ -8,11 +8,26 @@ package io.petrel.gateway.internal;
 public final class LambdaError extends RuntimeException {
   private final int status;
   private final String type;
+  private final String reason;
 
   private LambdaError(int status, String type, String message) {
+    this(status, type, message, null);
+  }
+
+  private LambdaError(int status, String type, String message, String reason) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
+    this.reason = reason;
+  }
+
+  /** The Reason of a throttle (TooManyRequestsException), else null. */
+  public String reason() {
+    return reason;
+  }
+
+  public static LambdaError tooManyRequests(String reason, String message) {
+    return new LambdaError(429, "TooManyRequestsException", message, reason);
   }
 
   public int status() {

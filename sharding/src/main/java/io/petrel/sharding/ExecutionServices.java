@@ -1,0 +1,19 @@
+package io.petrel.sharding;
+
+import io.petrel.persistence.PetrelStore;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What function entities and their workers share on a node: the store, the runtimes this node has, the cache of
+ * unpacked code, the folder holding Petrel's runtime bootstraps, the folder of environments' output files, an executor for blocking I/O (process pipes,
+ * file unpacking), and the settings.
+ */
+public record ExecutionServices(
+    PetrelStore store,
+    RuntimeCatalog runtimes,
+    CodeCache code,
+    Path runtimeFiles,
+    Path environmentLogs,
+    ExecutorService io,
+    EngineSettings settings) {}

@@ -1,0 +1,20 @@
+package io.petrel.sharding;
+
+/**
+ * How one invocation ended. Each kind maps to one Lambda answer in the gateway: a result, a function error
+ * (200 with X-Amz-Function-Error), a throttle (429), a missing function (404) or a platform failure (500).
+ * Bodies are raw bytes, passed through untouched.
+ */
+public sealed interface Outcome extends CborSerializable {
+
+  record Success(byte[] payload) implements Outcome {}
+
+  /** The function failed: an error it raised, a failed init, a crash, a timeout or an oversized response. */
+  record FunctionError(String errorType, byte[] body) implements Outcome {}
+
+  record Throttled(String reason, String message) implements Outcome {}
+
+  record NotFound(String message) implements Outcome {}
+
+  record PlatformError(String message) implements Outcome {}
+}
