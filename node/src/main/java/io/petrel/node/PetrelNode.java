@@ -9,6 +9,7 @@ import io.petrel.sharding.EngineSettings;
 import io.petrel.sharding.ExecutionServices;
 import io.petrel.sharding.CodeCache;
 import io.petrel.sharding.FunctionAlias;
+import io.petrel.sharding.MemoryBudget;
 import io.petrel.sharding.RuntimeFiles;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,10 +59,11 @@ public final class PetrelNode {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
       RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));
       ExecutorService io = Executors.newCachedThreadPool(daemonThreads("petrel-io"));
+      EngineSettings engine = EngineSettings.from(config);
       ExecutionServices services = new ExecutionServices(store, runtimes,
           new CodeCache(dataDir.resolve("code"), store, io), RuntimeFiles.install(dataDir.resolve("runtimes")),
-          RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io,
-          EngineSettings.from(config));
+          RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io, new MemoryBudget(engine.memoryBudgetMb()),
+          engine);
       FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -77,7 +79,8 @@ public final class PetrelNode {
             store.close();
             return Done.getInstance();
           }));
-      log.info("Petrel node up: store {}, runtimes {}", dataDir.resolve("petrel.db"), runtimes.ids());
+      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments", dataDir.resolve("petrel.db"),
+          runtimes.ids(), engine.memoryBudgetMb());
       return new PetrelNode(system, binding, runtimes);
     } catch (Exception e) {
       system.terminate();

@@ -21,9 +21,14 @@ final class TestNodes {
   private TestNodes() {}
 
   static PetrelNode start(Path dataDir) {
-    return PetrelNode.startDev(NodeConfig.load(Map.of(
-        "petrel.gateway.port", 0,
-        "petrel.node.data-dir", dataDir.toString())));
+    return start(dataDir, Map.of());
+  }
+
+  static PetrelNode start(Path dataDir, Map<String, Object> settings) {
+    Map<String, Object> all = new java.util.HashMap<>(settings);
+    all.put("petrel.gateway.port", 0);
+    all.put("petrel.node.data-dir", dataDir.toString());
+    return PetrelNode.startDev(NodeConfig.load(all));
   }
 
   static LambdaClient client(int port) {

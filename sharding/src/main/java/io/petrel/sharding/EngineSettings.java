@@ -9,7 +9,18 @@ public record EngineSettings(
     int defaultConcurrency,
     int queueLimit,
     long maxPayloadBytes,
+    long memoryBudgetMb,
     String region) {
+
+  /** "auto" is a share of the machine's physical memory; anything else a size such as 8GiB. */
+  static long memoryBudgetMb(String setting, double share) {
+    if (setting.equals("auto")) {
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean();
+      return (long) (os.getTotalMemorySize() * share) / (1024 * 1024);
+    }
+    return com.typesafe.config.ConfigFactory.parseString("b = " + setting).getBytes("b") / (1024 * 1024);
+  }
 
   public static EngineSettings from(Config root) {
     Config c = root.getConfig("petrel.sharding");
@@ -18,6 +29,7 @@ public record EngineSettings(
         c.getInt("default-concurrency"),
         c.getInt("queue-limit"),
         c.getBytes("max-payload-size"),
+        memoryBudgetMb(c.getString("memory-budget"), c.getDouble("memory-budget-share")),
         root.getString("petrel.gateway.region"));
   }
 }

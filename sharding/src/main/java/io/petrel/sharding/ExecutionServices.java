@@ -16,4 +16,5 @@ public record ExecutionServices(
     Path runtimeFiles,
     Path environmentLogs,
     ExecutorService io,
+    MemoryBudget memory,
     EngineSettings settings) {}

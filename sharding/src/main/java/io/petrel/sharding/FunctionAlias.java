@@ -66,6 +66,11 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   private record IdleExpired(ActorRef<Worker.Command> worker) implements Command {}
 
+  /** The node's memory budget asks for this idle environment to be stopped. */
+  record EvictIdle(ActorRef<Worker.Command> worker) implements Command {}
+
+  private enum RetryQueued implements Command { INSTANCE }
+
   /** Resolves through the sharded entities; what the gateway calls. */
   @FunctionalInterface
   public interface Resolver {
@@ -137,6 +142,15 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         .onMessage(WorkerFree.class, this::onWorkerFree)
         .onMessage(WorkerGone.class, this::onWorkerGone)
         .onMessage(IdleExpired.class, this::onIdleExpired)
+        .onMessage(EvictIdle.class, this::onEvictIdle)
+        .onMessageEquals(RetryQueued.INSTANCE, () -> {
+          drainQueue();
+          return this;
+        })
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+          workers.keySet().forEach(services.memory()::release);
+          return this;
+        })
         .build();
   }
 
@@ -171,10 +185,11 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         services.settings().queueLimit())) {
       case RUN -> {
         if (ready.isEmpty()) {
-          startWorker(routed, key);
+          startWithinBudget(routed, key);
         } else {
           ActorRef<Worker.Command> worker = ready.pop();
           timers.cancel(worker);
+          services.memory().markBusy(worker);
           workers.put(worker, new WorkerState(key, true));
           worker.tell(new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()));
         }
@@ -188,12 +203,31 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     return this;
   }
 
-  private void startWorker(Routed routed, String key) {
+  /**
+   * Starts an environment if its memory fits the node's budget. If not, the least recently used idle environments
+   * of the node are asked to stop and the call waits in the queue for the room; with nothing to stop, it is
+   * throttled.
+   */
+  private void startWithinBudget(Routed routed, String key) {
+    int memory = routed.target().spec().config().memorySizeMb();
+    if (services.memory().tryReserve(memory)) {
+      startWorker(routed, key, memory);
+    } else if (services.memory().evictFor(memory) && queue.size() < services.settings().queueLimit()) {
+      queue.add(routed);
+      timers.startSingleTimer(RetryQueued.INSTANCE, RetryQueued.INSTANCE, Duration.ofMillis(20));
+    } else {
+      throttle(routed, "ConcurrentInvocationLimitExceeded", "Rate Exceeded: this node's memory for execution"
+          + " environments (" + services.memory().totalMb() + " MB) is in use");
+    }
+  }
+
+  private void startWorker(Routed routed, String key, int memory) {
     // Idle workers of an older configuration of this version (a replaced $LATEST) will never be used again.
     retireStale(routed.target().spec().version(), key);
     ActorRef<Worker.Command> worker = getContext().spawnAnonymous(Worker.create(services, routed.target().spec(),
         new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()), getContext().getSelf()));
     getContext().watchWith(worker, new WorkerGone(worker));
+    services.memory().track(worker, memory, getContext().getSelf());
     workers.put(worker, new WorkerState(key, true));
   }
 
@@ -208,6 +242,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
       return this;
     }
     workers.put(free.worker(), new WorkerState(state.key(), false));
+    services.memory().markIdle(free.worker());
     idle.computeIfAbsent(state.key(), k -> new ArrayDeque<>()).push(free.worker());
     timers.startSingleTimer(free.worker(), new IdleExpired(free.worker()), services.settings().keepAlive());
     drainQueue();
@@ -216,6 +251,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   private Behavior<Command> onWorkerGone(WorkerGone gone) {
     WorkerState state = workers.remove(gone.worker());
+    services.memory().release(gone.worker());
     if (state != null) {
       Deque<ActorRef<Worker.Command>> ready = idle.get(state.key());
       if (ready != null) {
@@ -231,6 +267,16 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     WorkerState state = workers.get(expired.worker());
     if (state != null && !state.busy()) {
       stopWorker(expired.worker(), state);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEvictIdle(EvictIdle evict) {
+    WorkerState state = workers.get(evict.worker());
+    if (state != null && !state.busy()) {
+      stopWorker(evict.worker(), state);
+    } else {
+      services.memory().evictionDeclined(evict.worker());
     }
     return this;
   }
@@ -252,6 +298,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   private void stopWorker(ActorRef<Worker.Command> worker, WorkerState state) {
     workers.remove(worker);
+    services.memory().release(worker);
     Deque<ActorRef<Worker.Command>> ready = idle.get(state.key());
     if (ready != null) {
       ready.remove(worker);
