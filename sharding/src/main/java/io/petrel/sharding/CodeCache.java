@@ -44,14 +44,27 @@ public final class CodeCache {
     if (Files.isDirectory(target)) {
       return CompletableFuture.completedFuture(target);
     }
-    return unpacking.computeIfAbsent(sha256Hex, sha -> store.getCode(sha).thenApplyAsync(zip -> {
+    CompletableFuture<Path> mine = new CompletableFuture<>();
+    CompletableFuture<Path> running = unpacking.putIfAbsent(sha256Hex, mine);
+    if (running != null) {
+      return running;
+    }
+    store.getCode(sha256Hex).thenApplyAsync(zip -> {
       try {
-        return unpack(zip.orElseThrow(() -> new IllegalStateException("code " + sha + " is not in the store")),
+        return unpack(zip.orElseThrow(() -> new IllegalStateException("code " + sha256Hex + " is not in the store")),
             target);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot unpack code " + sha, e);
+        throw new UncheckedIOException("cannot unpack code " + sha256Hex, e);
       }
-    }, io).toCompletableFuture().whenComplete((p, e) -> unpacking.remove(sha)));
+    }, io).whenComplete((path, error) -> {
+      unpacking.remove(sha256Hex, mine);
+      if (error != null) {
+        mine.completeExceptionally(error);
+      } else {
+        mine.complete(path);
+      }
+    });
+    return mine;
   }
 
   private Path unpack(byte[] zip, Path target) throws IOException {
