@@ -3,16 +3,22 @@ package io.petrel.sharding.internal;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionId;
 import io.petrel.sharding.RuntimeCatalog;
+import io.petrel.sharding.RuntimeFiles;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * How a runtime process is started: its command line and its whole environment (nothing is inherited from the
- * node). Python and Node.js run Petrel's bootstraps; a custom runtime runs the package's own {@code bootstrap}.
+ * node). Python and Node.js run Petrel's bootstraps, Java the AWS Lambda Java Runtime Interface Client; a custom
+ * runtime runs the package's own {@code bootstrap}.
  */
 public record LaunchPlan(List<String> command, Map<String, String> environment, Path workingDir) {
+  /** Where the RIC loads its native library from, instead of unpacking it to /tmp/.libaws-lambda-jni.so. */
+  private static final String JAVA_NATIVE_LIBRARY_PROPERTY =
+      "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
   public static LaunchPlan of(RuntimeCatalog.Runtime runtime, FunctionId function, String version,
       FunctionConfig config, Path taskRoot, Path runtimeFiles, String runtimeApi, String region, String logStream) {
@@ -40,10 +46,30 @@ public record LaunchPlan(List<String> command, Map<String, String> environment, 
       }
       case NODEJS -> List.of(interpreter(runtime), runtimeFiles.resolve("nodejs/bootstrap.mjs").toString());
       case PROVIDED -> List.of(taskRoot.resolve("bootstrap").toString());
-      case JAVA -> throw new UnsupportedOperationException("the " + runtime.id() + " runtime cannot run functions"
-          + " on this node yet");
+      case JAVA -> java(runtime, config, taskRoot, runtimeFiles);
     };
     return new LaunchPlan(command, env, taskRoot);
+  }
+
+  /**
+   * The AWS Lambda Java Runtime Interface Client's main class, given the handler ({@code pkg.Class::method} or a
+   * {@code pkg.Class} implementing RequestHandler or RequestStreamHandler), with the JVM flags of Lambda's own
+   * Java runtimes for a quick start. The runtime's jars come first on the class path, as on Lambda, where the
+   * runtime's class loader is the parent of the function's: a function's own (older) copy of aws-lambda-java-core
+   * cannot shadow the one the RIC needs. The RIC loads the function from its working directory, the task root,
+   * and the jars in its lib/ itself; the task root is on the class path as well.
+   */
+  private static List<String> java(RuntimeCatalog.Runtime runtime, FunctionConfig config, Path taskRoot,
+      Path runtimeFiles) {
+    List<String> command = new ArrayList<>(List.of(interpreter(runtime),
+        "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+        "-Xmx" + Math.max(16, config.memorySizeMb() * 85L / 100) + "m"));
+    RuntimeFiles.javaNativeLibrary(runtimeFiles).ifPresent(lib ->
+        command.add("-D" + JAVA_NATIVE_LIBRARY_PROPERTY + "=" + lib));
+    command.addAll(List.of("-cp",
+        runtimeFiles.resolve("java") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
+        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", config.handler()));
+    return List.copyOf(command);
   }
 
   private static String interpreter(RuntimeCatalog.Runtime runtime) {
