@@ -11,6 +11,9 @@ import io.petrel.sharding.CodeCache;
 import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.MemoryBudget;
 import io.petrel.sharding.RuntimeFiles;
+import io.petrel.sharding.internal.ResourceLimits;
+import io.petrel.sharding.internal.Sandbox;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import io.petrel.sharding.RuntimeCatalog;
@@ -42,11 +45,18 @@ public final class PetrelNode {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final RuntimeCatalog runtimes;
+  private final boolean sandboxed;
 
-  private PetrelNode(ActorSystem<Void> system, ServerBinding binding, RuntimeCatalog runtimes) {
+  private PetrelNode(ActorSystem<Void> system, ServerBinding binding, RuntimeCatalog runtimes, boolean sandboxed) {
     this.system = system;
     this.binding = binding;
     this.runtimes = runtimes;
+    this.sandboxed = sandboxed;
+  }
+
+  /** Whether environments run inside bubblewrap sandboxes. */
+  public boolean sandboxed() {
+    return sandboxed;
   }
 
   /** Starts a dev node from fully resolved configuration; returns once the gateway accepts connections. */
@@ -60,10 +70,19 @@ public final class PetrelNode {
       RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));
       ExecutorService io = Executors.newCachedThreadPool(daemonThreads("petrel-io"));
       EngineSettings engine = EngineSettings.from(config);
+      Optional<Sandbox> sandbox = Sandbox.detect();
+      ResourceLimits limits = ResourceLimits.detect("petrel");
+      if (sandbox.isEmpty()) {
+        log.warn("NO SANDBOX: bwrap (Debian package bubblewrap) is not installed, so functions run as plain"
+            + " processes that can see this machine's files. Install it: apt-get install bubblewrap");
+      } else {
+        log.info("sandbox: {}", sandbox.get().describe());
+      }
+      log.info("resource limits: {}", limits.describe());
       ExecutionServices services = new ExecutionServices(store, runtimes,
           new CodeCache(dataDir.resolve("code"), store, io), RuntimeFiles.install(dataDir.resolve("runtimes")),
           RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io, new MemoryBudget(engine.memoryBudgetMb()),
-          engine);
+          sandbox, limits, engine);
       FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -76,12 +95,13 @@ public final class PetrelNode {
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "petrel-store-close", () ->
           CompletableFuture.supplyAsync(() -> {
             io.shutdownNow();
+            limits.close();
             store.close();
             return Done.getInstance();
           }));
       log.info("Petrel node up: store {}, runtimes {}, {} MB for environments", dataDir.resolve("petrel.db"),
           runtimes.ids(), engine.memoryBudgetMb());
-      return new PetrelNode(system, binding, runtimes);
+      return new PetrelNode(system, binding, runtimes, sandbox.isPresent());
     } catch (Exception e) {
       system.terminate();
       store.close();

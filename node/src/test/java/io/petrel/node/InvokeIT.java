@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 /** Functions run in real runtime processes, invoked through the AWS SDK for Java v2. */
 class InvokeIT {
   private static final String PYTHON_ECHO = """
-      import os, time
+      import os, time, uuid
+      INSTANCE = str(uuid.uuid4())
       def handler(event, context):
           print("python says hi", os.getpid())
           if event.get("fail"):
@@ -39,7 +40,7 @@ class InvokeIT {
               time.sleep(event["sleep"])
           return {"event": event, "requestId": context.aws_request_id, "functionName": context.function_name,
                   "memory": context.memory_limit_in_mb, "arn": context.invoked_function_arn,
-                  "remaining": context.get_remaining_time_in_millis(), "pid": os.getpid()}
+                  "remaining": context.get_remaining_time_in_millis(), "instance": INSTANCE}
       """;
   private static final String NODE_ECHO = """
       exports.handler = async (event, context) => {
@@ -115,7 +116,7 @@ class InvokeIT {
 
     InvokeResponse second = invoke("py", "{}");
     assertThat(log(second)).contains("python says hi").doesNotContain("Init Duration");
-    assertThat(pid(second.payload().asUtf8String())).isEqualTo(pid(body));
+    assertThat(instance(second.payload().asUtf8String())).isEqualTo(instance(body));
   }
 
   @Test
@@ -151,17 +152,32 @@ class InvokeIT {
 
   @Test
   void a_timeout_answers_the_timeout_error_in_about_the_timeout_and_kills_the_process() {
-    lambda.createFunction(r -> r.functionName("sleepy").runtime(python).handler("app.handler").timeout(1)
-        .code(c -> c.zipFile(TestNodes.zip(Map.of("app.py", PYTHON_ECHO)))));
-    long pid = pid(invoke("sleepy", "{}").payload().asUtf8String());
+    String code = PYTHON_ECHO + "# sleepy\n";
+    String sha = lambda.createFunction(r -> r.functionName("sleepy").runtime(python).handler("app.handler").timeout(1)
+        .code(c -> c.zipFile(TestNodes.zip(Map.of("app.py", code))))).codeSha256();
+    String codeFolder = java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(sha));
+    invoke("sleepy", "{}");
+    assertThat(processesMentioning(codeFolder)).isPositive();
     long started = System.nanoTime();
     InvokeResponse timedOut = invoke("sleepy", "{\"sleep\": 5}");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(timedOut.functionError()).isEqualTo("Unhandled");
     assertThat(timedOut.payload().asUtf8String()).contains("Task timed out after 1.00 seconds");
     assertThat(took).isLessThan(Duration.ofMillis(2500));
-    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (processesMentioning(codeFolder) > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(processesMentioning(codeFolder)).as("processes of the timed-out environment").isZero();
     assertThat(invoke("sleepy", "{}").functionError()).isNull();
+  }
+
+  /** Host processes whose command line names this code folder: the environment's (its sandbox binds it). */
+  private static long processesMentioning(String codeFolder) {
+    return ProcessHandle.allProcesses()
+        .filter(ph -> ph.info().arguments().map(args -> String.join(" ", args).contains(codeFolder)).orElse(false)
+            || ph.info().commandLine().map(cl -> cl.contains(codeFolder)).orElse(false))
+        .count();
   }
 
   @Test
@@ -240,10 +256,46 @@ class InvokeIT {
         });
   }
 
-  private static long pid(String body) {
-    Matcher m = Pattern.compile("\"pid\": (\\d+)").matcher(body);
-    assertThat(m.find()).as("pid in %s", body).isTrue();
-    return Long.parseLong(m.group(1));
+  @Test
+  void a_function_past_its_memory_is_stopped_with_a_clear_error_and_the_node_survives() {
+    lambda.createFunction(r -> r.functionName("hungry").runtime(python).handler("app.handler").memorySize(128)
+        .code(c -> c.zipFile(TestNodes.zip(Map.of("app.py",
+            "def handler(e, c):\n    x = bytearray(400 * 1024 * 1024)\n    return len(x)\n")))));
+    InvokeResponse failed = invoke("hungry", "{}");
+    assertThat(failed.functionError()).isEqualTo("Unhandled");
+    assertThat(failed.payload().asUtf8String()).contains("Runtime.OutOfMemory", "128 MB");
+    assertThat(invoke("py", "{}").functionError()).isNull();
+  }
+
+  @Test
+  void a_function_sees_neither_other_functions_code_nor_the_data_dir_nor_runs_as_root() {
+    assertThat(node.sandboxed()).as("bwrap is installed (./run-tests installs it)").isTrue();
+    String pyCode = dataDir.resolve("code").toString();
+    lambda.createFunction(r -> r.functionName("snoop").runtime(python).handler("app.handler")
+        .code(c -> c.zipFile(TestNodes.zip(Map.of("app.py", """
+            import os
+            def handler(event, context):
+                def visible(p):
+                    try:
+                        os.listdir(p)
+                        return True
+                    except OSError:
+                        return False
+                return {"dataDir": os.path.exists(event["dataDir"] + "/petrel.db"), "code": visible(event["code"]),
+                        "uid": os.getuid(), "task": os.listdir("/var/task"),
+                        "taskWritable": os.access("/var/task", os.W_OK)}
+            """)))));
+    invoke("py", "{}");
+    String body = invoke("snoop", "{\"dataDir\": \"" + dataDir + "\", \"code\": \"" + pyCode + "\"}")
+        .payload().asUtf8String();
+    assertThat(body).contains("\"dataDir\": false", "\"code\": false", "\"task\": [\"app.py\"]",
+        "\"taskWritable\": false").doesNotContain("\"uid\": 0,");
+  }
+
+  private static String instance(String body) {
+    Matcher m = Pattern.compile("\"instance\": \"([0-9a-f-]+)\"").matcher(body);
+    assertThat(m.find()).as("instance in %s", body).isTrue();
+    return m.group(1);
   }
 
 }

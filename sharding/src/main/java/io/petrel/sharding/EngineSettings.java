@@ -10,6 +10,8 @@ public record EngineSettings(
     int queueLimit,
     long maxPayloadBytes,
     long memoryBudgetMb,
+    long tmpBytes,
+    int maxProcesses,
     String region) {
 
   /** "auto" is a share of the machine's physical memory; anything else a size such as 8GiB. */
@@ -30,6 +32,8 @@ public record EngineSettings(
         c.getInt("queue-limit"),
         c.getBytes("max-payload-size"),
         memoryBudgetMb(c.getString("memory-budget"), c.getDouble("memory-budget-share")),
+        c.getBytes("tmp-size"),
+        c.getInt("max-processes"),
         root.getString("petrel.gateway.region"));
   }
 }

@@ -1,7 +1,10 @@
 package io.petrel.sharding;
 
 import io.petrel.persistence.PetrelStore;
+import io.petrel.sharding.internal.ResourceLimits;
+import io.petrel.sharding.internal.Sandbox;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -17,4 +20,6 @@ public record ExecutionServices(
     Path environmentLogs,
     ExecutorService io,
     MemoryBudget memory,
+    Optional<Sandbox> sandbox,
+    ResourceLimits limits,
     EngineSettings settings) {}

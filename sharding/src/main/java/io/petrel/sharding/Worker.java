@@ -6,8 +6,10 @@ import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import io.petrel.sharding.internal.Environment;
 import io.petrel.sharding.internal.LaunchPlan;
+import io.petrel.sharding.internal.ResourceLimits;
 import io.petrel.sharding.internal.RuntimeApi;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,13 +105,26 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     String firstRequestId = current.invocation().requestId();
     return services.code().folder(spec.config().codeSha256()).thenCompose(taskRoot ->
         RuntimeApi.start(system, services.settings().maxPayloadBytes()).thenCompose(api -> {
+          boolean sandboxed = services.sandbox().isPresent();
           LaunchPlan plan = LaunchPlan.of(runtime, spec.function(), spec.version(), spec.config(), taskRoot,
-              services.runtimeFiles(), api.address(), services.settings().region(), logStream);
+              sandboxed, services.runtimeFiles(), api.address(), services.settings().region(), logStream);
+          List<String> command = plan.command();
+          if (sandboxed) {
+            List<Path> readOnly = new ArrayList<>(List.of(services.runtimeFiles()));
+            runtime.interpreter().map(Worker::installFolder).ifPresent(readOnly::add);
+            command = services.sandbox().get().wrap(command, taskRoot, readOnly, services.settings().tmpBytes());
+          }
           Environment env;
+          Optional<ResourceLimits.Group> group = Optional.empty();
           try {
-            env = Environment.start(plan.command(), plan.environment(), plan.workingDir(), api,
-                services.environmentLogs().resolve(UUID.randomUUID() + ".log"));
+            if (services.limits().memoryLimited() || services.limits().pidsLimited()) {
+              group = Optional.of(services.limits().create(UUID.randomUUID().toString(),
+                  (long) spec.config().memorySizeMb() << 20, services.settings().maxProcesses()));
+            }
+            env = Environment.start(command, plan.environment(), plan.workingDir(), api,
+                services.environmentLogs().resolve(UUID.randomUUID() + ".log"), group);
           } catch (Exception e) {
+            group.ifPresent(ResourceLimits.Group::close);
             api.close();
             return CompletableFuture.completedFuture((Command) new StartFailed("Runtime.InvalidEntrypoint",
                 "The runtime could not be started: " + e.getMessage(), null));
@@ -118,13 +133,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
           api.firstPoll().thenRun(() -> outcome.complete(
               new Started(env, (System.nanoTime() - env.startedNanos()) / 1e6)));
           api.initError().thenAccept(body -> {
-            env.destroy();
             outcome.complete(new StartFailed(errorTypeOf(body, "Runtime.InitError"), null, body));
+            env.destroy();
           });
           env.exited().thenAccept(p -> {
+            boolean oom = env.oomKilled();
             env.destroy();
-            outcome.complete(new StartFailed("Runtime.ExitError", "RequestId: " + firstRequestId
-                + " Error: Runtime exited with error: exit status " + p.exitValue(), null));
+            outcome.complete(new StartFailed(oom ? "Runtime.OutOfMemory" : "Runtime.ExitError", exitMessage(
+                firstRequestId, p.exitValue(), oom, spec.config().memorySizeMb()), null));
           });
           return outcome;
         }));
@@ -208,9 +224,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return Behaviors.stopped();
     }
     timers.cancel(TimedOut.INSTANCE);
-    finish(new Outcome.FunctionError("Unhandled", errorBody("Runtime.ExitError", "RequestId: "
-        + current.invocation().requestId() + " Error: Runtime exited with error: exit status " + exited.exitCode())),
-        "Crash", false);
+    boolean oom = environment.oomKilled();
+    finish(new Outcome.FunctionError("Unhandled", errorBody(oom ? "Runtime.OutOfMemory" : "Runtime.ExitError",
+        exitMessage(current.invocation().requestId(), exited.exitCode(), oom, spec.config().memorySizeMb()))),
+        oom ? "OutOfMemory" : "Crash", false);
     return Behaviors.stopped();
   }
 
@@ -284,6 +301,24 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     byte[] bytes = all.toString().getBytes(StandardCharsets.UTF_8);
     int from = Math.max(0, bytes.length - 4096);
     return Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(bytes, from, bytes.length));
+  }
+
+  private static String exitMessage(String requestId, int exitCode, boolean oom, int memoryMb) {
+    return "RequestId: " + requestId + " Error: Runtime exited with error: "
+        + (exitCode > 128 ? "signal: " + (exitCode - 128) : "exit status " + exitCode)
+        + (oom ? " (out of memory: the function used more than its MemorySize of " + memoryMb + " MB)" : "");
+  }
+
+  /** Where an interpreter is installed (…/bin/python3.11 → …): bound read-only into sandboxes. */
+  private static Path installFolder(Path interpreter) {
+    Path real;
+    try {
+      real = interpreter.toRealPath();
+    } catch (java.io.IOException e) {
+      real = interpreter;
+    }
+    Path bin = real.getParent();
+    return bin != null && bin.getParent() != null ? bin.getParent() : real;
   }
 
   static byte[] errorBody(String type, String message) {

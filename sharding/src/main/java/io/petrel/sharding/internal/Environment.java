@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,22 +22,28 @@ public final class Environment {
   private static final int MAX_LINE = 256 * 1024;
 
   private final Process process;
+  private final Optional<ResourceLimits.Group> limits;
   private final RuntimeApi api;
   private final Path logFile;
   private final long startedNanos;
   private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
   private long logOffset;
 
-  private Environment(Process process, RuntimeApi api, Path logFile, long startedNanos) {
+  private Environment(Process process, Optional<ResourceLimits.Group> limits, RuntimeApi api, Path logFile,
+      long startedNanos) {
     this.process = process;
+    this.limits = limits;
     this.api = api;
     this.logFile = logFile;
     this.startedNanos = startedNanos;
   }
 
-  /** Starts the process; returns at once (initialization is {@link RuntimeApi#firstPoll()}). */
+  /**
+   * Starts the process, inside {@code limits} when given (it is moved there right after it starts); returns at
+   * once (initialization is {@link RuntimeApi#firstPoll()}).
+   */
   public static Environment start(List<String> command, Map<String, String> env, Path workingDir, RuntimeApi api,
-      Path logFile) throws IOException {
+      Path logFile, Optional<ResourceLimits.Group> limits) throws IOException {
     Files.createDirectories(logFile.getParent());
     Files.deleteIfExists(logFile);
     Files.createFile(logFile);
@@ -47,8 +54,39 @@ public final class Environment {
     pb.environment().clear();
     pb.environment().putAll(env);
     long started = System.nanoTime();
-    Process process = pb.start();
-    return new Environment(process, api, logFile, started);
+    Process process = spawn(pb);
+    if (limits.isPresent()) {
+      try {
+        limits.get().add(process.pid());
+      } catch (IOException e) {
+        process.destroyForcibly();
+        limits.get().close();
+        throw e;
+      }
+    }
+    return new Environment(process, limits, api, logFile, started);
+  }
+
+  /**
+   * Sandboxed processes die with their parent (bwrap --die-with-parent), and Linux means the thread that
+   * started them: so every process is started from one thread that lives as long as the node.
+   */
+  private static final java.util.concurrent.ExecutorService SPAWNER =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "petrel-spawner");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private static Process spawn(ProcessBuilder pb) throws IOException {
+    try {
+      return SPAWNER.submit(pb::start).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting a runtime", e);
+    }
   }
 
   public RuntimeApi api() {
@@ -63,8 +101,17 @@ public final class Environment {
     return process.onExit();
   }
 
-  /** Peak resident memory of the process and its descendants, in MB, from /proc. */
+  /** Whether the process was killed for going past its memory limit. */
+  public boolean oomKilled() {
+    return limits.map(ResourceLimits.Group::oomKilled).orElse(false);
+  }
+
+  /** Peak memory: the cgroup's when limited, else the peak resident memory of the processes from /proc. */
   public int maxMemoryUsedMb() {
+    long peak = limits.map(ResourceLimits.Group::peakMemoryBytes).orElse(-1L);
+    if (peak > 0) {
+      return (int) Math.max(1, (peak + (1 << 20) - 1) >> 20);
+    }
     long kb = peakKb(process.pid());
     for (ProcessHandle child : process.descendants().toList()) {
       kb += peakKb(child.pid());
@@ -113,6 +160,7 @@ public final class Environment {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     api.close();
+    limits.ifPresent(ResourceLimits.Group::close);
     try {
       Files.deleteIfExists(logFile);
     } catch (IOException ignored) {

@@ -20,8 +20,15 @@ public record LaunchPlan(List<String> command, Map<String, String> environment, 
   private static final String JAVA_NATIVE_LIBRARY_PROPERTY =
       "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
+  /**
+   * @param taskRoot the unpacked code on the host
+   * @param sandboxed whether the process sees the code at {@link Sandbox#TASK_ROOT} instead (runtime files and
+   *     interpreters are bound at their host paths)
+   */
   public static LaunchPlan of(RuntimeCatalog.Runtime runtime, FunctionId function, String version,
-      FunctionConfig config, Path taskRoot, Path runtimeFiles, String runtimeApi, String region, String logStream) {
+      FunctionConfig config, Path hostTaskRoot, boolean sandboxed, Path runtimeFiles, String runtimeApi,
+      String region, String logStream) {
+    Path taskRoot = sandboxed ? Path.of(Sandbox.TASK_ROOT) : hostTaskRoot;
     Map<String, String> env = new LinkedHashMap<>(config.environment());
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.put("LANG", "C.UTF-8");
@@ -48,7 +55,7 @@ public record LaunchPlan(List<String> command, Map<String, String> environment, 
       case PROVIDED -> List.of(taskRoot.resolve("bootstrap").toString());
       case JAVA -> java(runtime, config, taskRoot, runtimeFiles);
     };
-    return new LaunchPlan(command, env, taskRoot);
+    return new LaunchPlan(command, env, hostTaskRoot);
   }
 
   /**
