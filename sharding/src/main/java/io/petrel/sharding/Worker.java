@@ -54,12 +54,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   /** What a worker runs: one version's configuration. */
   public record Spec(FunctionId function, String version, FunctionConfig config, String invokedArn) {}
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final ExecutionServices services;
   private final Spec spec;
   private final ActorRef<FunctionAlias.Command> entity;
   private final TimerScheduler<Command> timers;
-  private final String logStream = Instant.now().toString().substring(0, 10).replace('-', '/') + "/[" + "$LATEST"
-      + "]" + UUID.randomUUID().toString().replace("-", "");
+  private final String logStream;
   private Environment environment;
   private Double pendingInitMs;
   // the invocation in progress
@@ -74,6 +76,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     this.services = services;
     this.spec = spec;
     this.entity = entity;
+    this.logStream = Instant.now().toString().substring(0, 10).replace('-', '/') + "/[" + spec.version() + "]"
+        + UUID.randomUUID().toString().replace("-", "");
   }
 
   public static Behavior<Command> create(ExecutionServices services, Spec spec, Run first,
@@ -322,35 +326,21 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   static byte[] errorBody(String type, String message) {
-    return ("{\"errorType\":" + quote(type) + ",\"errorMessage\":" + quote(message) + "}")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String errorTypeOf(byte[] body, String fallback) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"errorType\"\\s*:\\s*\"([^\"]*)\"")
-        .matcher(new String(body, StandardCharsets.UTF_8));
-    return m.find() ? m.group(1) : fallback;
-  }
-
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : String.valueOf(s).toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
+    try {
+      return JSON.writeValueAsBytes(JSON.createObjectNode().put("errorType", type).put("errorMessage", message));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
-    return b.append('"').toString();
+  }
+
+  /** The errorType a runtime reported in an error body, if the body is the usual JSON object. */
+  private static String errorTypeOf(byte[] body, String fallback) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode type = JSON.readTree(body).get("errorType");
+      return type != null && type.isTextual() ? type.asText() : fallback;
+    } catch (java.io.IOException | RuntimeException e) {
+      return fallback;
+    }
   }
 
   private static String decodeClientContext(String base64) {
