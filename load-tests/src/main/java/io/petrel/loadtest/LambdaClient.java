@@ -1,0 +1,215 @@
+package io.petrel.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few Lambda API calls the benchmark makes, over one shared keep-alive HTTP/1.1 client. Dev-mode nodes
+ * take unsigned requests. Every failure is a {@link BenchmarkException} that says what went wrong.
+ */
+final class LambdaClient {
+  private static final String API = "/2015-03-31/functions";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
+
+  /** One successful invocation: how long the client waited for it, and the decoded log tail if asked for. */
+  record Invocation(long nanos, Optional<String> logTail) {}
+
+  private final URI endpoint;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  LambdaClient(URI endpoint, Duration timeout) {
+    this.endpoint = endpoint;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  URI endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * The runtime ids the node supports. The API has no call that lists them, but a CreateFunction with an
+   * unknown runtime answers an error that does.
+   */
+  List<String> supportedRuntimes() {
+    NoopFunction probe = NoopFunction.forRuntime("python3.11");
+    ObjectNode body = createBody("petrel-bench-runtime-probe", "petrel-bench-no-such-runtime", probe);
+    HttpResponse<byte[]> response = send(request(API).POST(json(body)).build());
+    String message = message(response.body());
+    int at = message.indexOf("supports:");
+    if (response.statusCode() != 400 || at < 0) {
+      throw new BenchmarkException("could not list the node's runtimes: CreateFunction with an unknown runtime"
+          + " answered " + describe(response));
+    }
+    List<String> ids = new ArrayList<>();
+    for (String id : message.substring(at + "supports:".length()).split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.trim());
+      }
+    }
+    return ids;
+  }
+
+  void createFunction(String name, String runtime, NoopFunction code) {
+    ObjectNode body = createBody(name, runtime, code);
+    expect(send(request(API).POST(json(body)).build()), 201, 200, "CreateFunction " + name);
+  }
+
+  /**
+   * Replaces the function's environment variables, which makes the next call start a new environment, and
+   * waits until the update has taken effect.
+   */
+  void setEnvironment(String name, Map<String, String> variables) {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode vars = body.putObject("Environment").putObject("Variables");
+    variables.forEach(vars::put);
+    HttpResponse<byte[]> response =
+        send(request(API + "/" + encode(name) + "/configuration").PUT(json(body)).build());
+    expect(response, 200, 200, "UpdateFunctionConfiguration " + name);
+    String status = field(response.body(), "LastUpdateStatus");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (status.equals("InProgress")) {
+      if (System.nanoTime() > deadline) {
+        throw new BenchmarkException("UpdateFunctionConfiguration " + name + " still InProgress after 60 s");
+      }
+      sleep(Duration.ofMillis(20));
+      HttpResponse<byte[]> config = send(request(API + "/" + encode(name) + "/configuration").GET().build());
+      expect(config, 200, 200, "GetFunctionConfiguration " + name);
+      status = field(config.body(), "LastUpdateStatus");
+    }
+    if (status.equals("Failed")) {
+      throw new BenchmarkException("UpdateFunctionConfiguration " + name + " failed: " + describe(response));
+    }
+  }
+
+  /** Invokes synchronously with an empty JSON object; a function error or any non-200 answer throws. */
+  Invocation invoke(String name, boolean tail) {
+    HttpRequest.Builder builder = request(API + "/" + encode(name) + "/invocations")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(PAYLOAD));
+    if (tail) {
+      builder.header("X-Amz-Log-Type", "Tail");
+    }
+    HttpRequest request = builder.build();
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response = send(request);
+    long nanos = System.nanoTime() - start;
+    if (response.statusCode() != 200) {
+      throw new BenchmarkException("Invoke " + name + " answered " + describe(response));
+    }
+    Optional<String> functionError = response.headers().firstValue("X-Amz-Function-Error");
+    if (functionError.isPresent()) {
+      throw new BenchmarkException("Invoke " + name + " returned a function error (" + functionError.get()
+          + "): " + new String(response.body(), StandardCharsets.UTF_8));
+    }
+    Optional<String> logTail = response.headers().firstValue("X-Amz-Log-Result")
+        .map(b64 -> new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8));
+    return new Invocation(nanos, logTail);
+  }
+
+  /** Deletes the function; a function that is already gone is fine. */
+  void deleteFunction(String name) {
+    HttpResponse<byte[]> response = send(request(API + "/" + encode(name)).DELETE().build());
+    if (response.statusCode() != 404) {
+      expect(response, 204, 200, "DeleteFunction " + name);
+    }
+  }
+
+  private static ObjectNode createBody(String name, String runtime, NoopFunction code) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("FunctionName", name);
+    body.put("Runtime", runtime);
+    body.put("Handler", code.handler());
+    body.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(code.zip()));
+    body.put("MemorySize", 128);
+    body.put("Timeout", 30);
+    return body;
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(endpoint.resolve(path))
+        .timeout(timeout)
+        .header("Content-Type", "application/json");
+  }
+
+  private static HttpRequest.BodyPublisher json(JsonNode body) {
+    try {
+      return HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new BenchmarkException("cannot connect to the node at " + endpoint + " (" + e + ")");
+    } catch (IOException e) {
+      throw new BenchmarkException(request.method() + " " + request.uri().getPath() + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchmarkException("interrupted");
+    }
+  }
+
+  private static void expect(HttpResponse<byte[]> response, int status, int alsoOk, String what) {
+    if (response.statusCode() != status && response.statusCode() != alsoOk) {
+      throw new BenchmarkException(what + " answered " + describe(response));
+    }
+  }
+
+  private static String describe(HttpResponse<byte[]> response) {
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    return "HTTP " + response.statusCode() + (body.isBlank() ? "" : ": " + abbreviate(body));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  }
+
+  private static String message(byte[] body) {
+    String message = field(body, "Message");
+    return message.isEmpty() ? field(body, "message") : message;
+  }
+
+  private static String field(byte[] body, String name) {
+    try {
+      return JSON.readTree(body).path(name).asText("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String encode(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchmarkException("interrupted");
+    }
+  }
+}
