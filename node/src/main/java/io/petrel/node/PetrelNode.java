@@ -8,6 +8,7 @@ import io.petrel.persistence.sqlite.SqliteStore;
 import io.petrel.sharding.EngineSettings;
 import io.petrel.sharding.ExecutionServices;
 import io.petrel.sharding.CodeCache;
+import io.petrel.sharding.ConcurrencyLedger;
 import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.MemoryBudget;
 import io.petrel.sharding.RuntimeFiles;
@@ -82,6 +83,7 @@ public final class PetrelNode {
       ExecutionServices services = new ExecutionServices(store, runtimes,
           new CodeCache(dataDir.resolve("code"), store, io), RuntimeFiles.install(dataDir.resolve("runtimes")),
           RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io, new MemoryBudget(engine.memoryBudgetMb()),
+          new ConcurrencyLedger(),
           sandbox, limits, engine);
       FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);

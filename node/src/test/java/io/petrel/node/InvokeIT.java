@@ -205,6 +205,7 @@ class InvokeIT {
   void reserved_concurrency_throttles_the_second_concurrent_call() throws Exception {
     lambda.createFunction(r -> r.functionName("single").runtime(python).handler("app.handler").timeout(10)
         .code(c -> c.zipFile(TestNodes.zip(Map.of("app.py", PYTHON_ECHO)))));
+    lambda.publishVersion(r -> r.functionName("single"));
     lambda.putFunctionConcurrency(r -> r.functionName("single").reservedConcurrentExecutions(1));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -213,6 +214,9 @@ class InvokeIT {
       assertThatThrownBy(() -> once.invoke(r -> r.functionName("single")))
           .isInstanceOfSatisfying(TooManyRequestsException.class, e ->
               assertThat(e.reasonAsString()).isEqualTo("ReservedFunctionConcurrentInvocationLimitExceeded"));
+      // The reservation covers the function as a whole, not each qualifier.
+      assertThatThrownBy(() -> once.invoke(r -> r.functionName("single").qualifier("1")))
+          .isInstanceOf(TooManyRequestsException.class);
       assertThat(a.get().functionError()).isNull();
     } finally {
       pool.shutdownNow();

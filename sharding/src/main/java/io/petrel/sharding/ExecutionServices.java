@@ -20,6 +20,7 @@ public record ExecutionServices(
     Path environmentLogs,
     ExecutorService io,
     MemoryBudget memory,
+    ConcurrencyLedger concurrency,
     Optional<Sandbox> sandbox,
     ResourceLimits limits,
     EngineSettings settings) {}

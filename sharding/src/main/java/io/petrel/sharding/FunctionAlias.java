@@ -148,7 +148,12 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
           return this;
         })
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
-          workers.keySet().forEach(services.memory()::release);
+          workers.forEach((worker, state) -> {
+            services.memory().release(worker);
+            if (state.busy()) {
+              services.concurrency().finished(function);
+            }
+          });
           return this;
         })
         .build();
@@ -180,7 +185,9 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     }
     String key = key(routed.target().spec());
     Deque<ActorRef<Worker.Command>> ready = idle.getOrDefault(key, new ArrayDeque<>());
-    int running = (int) workers.values().stream().filter(WorkerState::busy).count();
+    // Reserved concurrency limits the whole function; the node default limits this qualifier.
+    int running = routed.target().reserved() ? services.concurrency().running(function)
+        : (int) workers.values().stream().filter(WorkerState::busy).count();
     switch (PoolPolicy.decide(running, routed.target().limit(), routed.target().reserved(), queue.size(),
         services.settings().queueLimit())) {
       case RUN -> {
@@ -190,6 +197,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
           ActorRef<Worker.Command> worker = ready.pop();
           timers.cancel(worker);
           services.memory().markBusy(worker);
+          services.concurrency().started(function);
           workers.put(worker, new WorkerState(key, true));
           worker.tell(new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()));
         }
@@ -228,6 +236,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()), getContext().getSelf()));
     getContext().watchWith(worker, new WorkerGone(worker));
     services.memory().track(worker, memory, getContext().getSelf());
+    services.concurrency().started(function);
     workers.put(worker, new WorkerState(key, true));
   }
 
@@ -241,6 +250,9 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     if (state == null) {
       return this;
     }
+    if (state.busy()) {
+      services.concurrency().finished(function);
+    }
     workers.put(free.worker(), new WorkerState(state.key(), false));
     services.memory().markIdle(free.worker());
     idle.computeIfAbsent(state.key(), k -> new ArrayDeque<>()).push(free.worker());
@@ -252,6 +264,9 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   private Behavior<Command> onWorkerGone(WorkerGone gone) {
     WorkerState state = workers.remove(gone.worker());
     services.memory().release(gone.worker());
+    if (state != null && state.busy()) {
+      services.concurrency().finished(function);
+    }
     if (state != null) {
       Deque<ActorRef<Worker.Command>> ready = idle.get(state.key());
       if (ready != null) {
