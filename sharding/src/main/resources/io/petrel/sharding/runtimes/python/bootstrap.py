@@ -21,6 +21,7 @@ Contract:
   prints reaches Petrel before the invocation ends. The bootstrap itself writes only error reports, to stderr.
 """
 import http.client
+import socket
 import importlib
 import json
 import os
@@ -43,6 +44,9 @@ class RuntimeApi:
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.address)  # no timeout: /next is a long poll
+                self.conn.connect()
+                # small request/response pairs: send at once instead of waiting on Nagle's algorithm
+                self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
                 self.conn.request(method, API_PREFIX + path, body, headers or {})
                 response = self.conn.getresponse()
