@@ -174,13 +174,14 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   private Behavior<Command> onInvoke(Invoke invoke) {
     getContext().pipeToSelf(route(), (target, error) -> new Routed(invoke, target == null ? null : target.orElse(null),
-        error != null ? "Function could not be resolved: " + error.getMessage() : missing().message()));
+        error != null ? "Function could not be resolved: " + error.getMessage() : null));
     return this;
   }
 
   private Behavior<Command> onRouted(Routed routed) {
     if (routed.target() == null) {
-      routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.NotFound(routed.missing()), null));
+      String why = routed.missing() != null ? routed.missing() : missing().message();
+      routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.NotFound(why), null));
       return this;
     }
     String key = key(routed.target().spec());
