@@ -1,8 +1,6 @@
 package io.petrel.sharding;
 
 import io.petrel.persistence.PetrelStore;
-import io.petrel.sharding.internal.ResourceLimits;
-import io.petrel.sharding.internal.Sandbox;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;

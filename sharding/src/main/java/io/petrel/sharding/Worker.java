@@ -6,7 +6,6 @@ import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import io.petrel.sharding.internal.Environment;
 import io.petrel.sharding.internal.LaunchPlan;
-import io.petrel.sharding.internal.ResourceLimits;
 import io.petrel.sharding.internal.RuntimeApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

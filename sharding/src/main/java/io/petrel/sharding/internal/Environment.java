@@ -1,5 +1,6 @@
 package io.petrel.sharding.internal;
 
+import io.petrel.sharding.ResourceLimits;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

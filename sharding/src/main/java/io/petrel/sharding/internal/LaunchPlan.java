@@ -4,6 +4,7 @@ import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionId;
 import io.petrel.sharding.RuntimeCatalog;
 import io.petrel.sharding.RuntimeFiles;
+import io.petrel.sharding.Sandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.petrel.sharding.internal;
+package io.petrel.sharding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.petrel.sharding.internal;
+package io.petrel.sharding;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
