@@ -330,32 +330,14 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         return CompletableFuture.completedFuture(Optional.empty());
       }
       FunctionDefinition def = found.get();
-      return versionFor(def).thenApply(v -> v.map(version -> {
-        boolean reserved = def.reservedConcurrency().isPresent();
-        int limit = reserved ? def.reservedConcurrency().getAsInt() : services.settings().defaultConcurrency();
-        String arn = "arn:aws:lambda:" + services.settings().region() + ":" + function.account() + ":function:"
-            + function.name() + (qualifier.equals(VersionedConfig.LATEST) ? "" : ":" + qualifier);
-        return new Target(new Worker.Spec(function, version.version(), version.config(), arn), limit, reserved);
-      }));
-    });
-  }
-
-  private CompletionStage<Optional<VersionedConfig>> versionFor(FunctionDefinition def) {
-    if (qualifier.equals(VersionedConfig.LATEST)) {
-      return CompletableFuture.completedFuture(Optional.of(
-          new VersionedConfig(function, VersionedConfig.LATEST, def.latest())));
-    }
-    if (qualifier.matches("[1-9][0-9]{0,18}")) {
-      return services.store().getVersion(function, Long.parseLong(qualifier));
-    }
-    return services.store().getAlias(function, qualifier).thenCompose(alias -> {
-      if (alias.isEmpty()) {
-        return CompletableFuture.completedFuture(Optional.empty());
-      }
-      String version = WeightedRouting.choose(alias.get(), ThreadLocalRandom.current().nextDouble());
-      return version.equals(VersionedConfig.LATEST)
-          ? CompletableFuture.completedFuture(Optional.of(new VersionedConfig(function, version, def.latest())))
-          : services.store().getVersion(function, Long.parseLong(version));
+      boolean reserved = def.reservedConcurrency().isPresent();
+      int limit = reserved ? def.reservedConcurrency().getAsInt() : services.settings().defaultConcurrency();
+      String arn = "arn:aws:lambda:" + services.settings().region() + ":" + function.account() + ":function:"
+          + function.name() + (qualifier.equals(VersionedConfig.LATEST) ? "" : ":" + qualifier);
+      return Qualifiers.resolve(services.store(), def, qualifier,
+              alias -> WeightedRouting.choose(alias, ThreadLocalRandom.current().nextDouble()))
+          .thenApply(v -> v.map(version ->
+              new Target(new Worker.Spec(function, version.version(), version.config(), arn), limit, reserved)));
     });
   }
 

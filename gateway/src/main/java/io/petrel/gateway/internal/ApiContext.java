@@ -1,11 +1,13 @@
 package io.petrel.gateway.internal;
 
 import io.petrel.gateway.GatewaySettings;
+import io.petrel.persistence.Alias;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.sharding.FunctionAlias;
+import io.petrel.sharding.Qualifiers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -59,18 +61,10 @@ public final class ApiContext {
 
   /** The version a qualifier names: $LATEST (also when absent), a version number, or an alias's primary version. */
   CompletionStage<VersionedConfig> resolve(String name, Optional<String> qualifier) {
-    FunctionId id = id(name);
-    String q = qualifier.orElse(VersionedConfig.LATEST);
-    if (q.equals(VersionedConfig.LATEST)) {
-      return store.getFunction(id).thenApply(f -> new VersionedConfig(id, VersionedConfig.LATEST,
-          f.orElseThrow(() -> functionNotFound(name, Optional.empty())).latest()));
-    }
-    if (isVersionNumber(q)) {
-      return store.getVersion(id, Long.parseLong(q))
-          .thenApply(v -> v.orElseThrow(() -> functionNotFound(name, qualifier)));
-    }
-    return store.getAlias(id, q).thenCompose(alias -> resolve(name,
-        Optional.of(alias.orElseThrow(() -> functionNotFound(name, qualifier)).functionVersion())));
+    return store.getFunction(id(name)).thenCompose(f -> Qualifiers.resolve(store,
+            f.orElseThrow(() -> functionNotFound(name, qualifier)), qualifier.orElse(VersionedConfig.LATEST),
+            Alias::functionVersion))
+        .thenApply(v -> v.orElseThrow(() -> functionNotFound(name, qualifier)));
   }
 
   LambdaError functionNotFound(String name, Optional<String> qualifier) {
@@ -79,7 +73,7 @@ public final class ApiContext {
   }
 
   static boolean isVersionNumber(String q) {
-    return q.matches("[1-9][0-9]{0,18}");
+    return Qualifiers.isVersionNumber(q);
   }
 
   static int maxItems(Optional<String> given) {
