@@ -184,14 +184,12 @@ public final class ControlPlaneRoutes extends AllDirectives {
     body.put("Type", e.status() >= 500 ? "Service" : "User");
     body.put("Message", e.getMessage());
     body.put("message", e.getMessage());
-    HttpResponse response = reply(ApiReply.json(e.status(), body))
-        .addHeader(RawHeader.create("x-amzn-ErrorType", e.type()));
+    ApiReply reply = ApiReply.json(e.status(), body);
     if (e.reason() != null) {
       body.put("Reason", e.reason());
-      response = reply(ApiReply.json(e.status(), body)).addHeader(RawHeader.create("x-amzn-ErrorType", e.type()))
-          .addHeader(RawHeader.create("Retry-After", "1"));
+      reply = ApiReply.json(e.status(), body).withHeader("Retry-After", "1");
     }
-    return response;
+    return reply(reply.withHeader("x-amzn-ErrorType", e.type()));
   }
 
   private static LambdaError tooLarge(long limit, String operationName) {
