@@ -1,6 +1,7 @@
 package io.petrel.persistence;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -23,4 +24,10 @@ public interface InvocationStore {
 
   /** The log lines of one invocation in the order they were written. */
   CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId);
+
+  /**
+   * Usage of an account's functions per function and UTC day (by invocation start), for the days {@code from}
+   * to {@code to} inclusive, ordered by day then function name. Days without invocations are left out.
+   */
+  CompletionStage<List<DailyUsage>> usage(String account, LocalDate from, LocalDate to);
 }

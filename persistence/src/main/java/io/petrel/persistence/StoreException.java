@@ -36,4 +36,14 @@ public abstract sealed class StoreException extends RuntimeException {
       super(message);
     }
   }
+
+  /**
+   * The store cannot be reached or did not answer in time. For a write, nothing of it was applied, or (when
+   * the message says the outcome is unknown) it was applied whole or not at all; it may be retried.
+   */
+  public static final class Unavailable extends StoreException {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
 }

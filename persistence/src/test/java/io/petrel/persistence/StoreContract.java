@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.petrel.persistence.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -919,6 +920,29 @@ public abstract class StoreContract {
     }
 
     @Test
+    void usage_sums_requests_and_memory_times_billed_duration_per_function_and_utc_day() {
+      FunctionId small = fn("small");
+      FunctionId big = fn("big");
+      Instant lastSecondOfMarch1 = Instant.parse("2025-03-01T23:59:59.500Z");
+      Instant firstSecondOfMarch2 = Instant.parse("2025-03-02T00:00:00.500Z");
+      store.record(billed(small, "s-1", lastSecondOfMarch1, 128, 100));
+      store.record(billed(small, "s-2", lastSecondOfMarch1.minusSeconds(3_600), 128, 1));
+      store.record(billed(small, "s-3", firstSecondOfMarch2, 128, 7));
+      store.record(billed(big, "b-1", lastSecondOfMarch1, 1024, 1_000));
+      store.record(billed(new FunctionId("acct-" + UUID.randomUUID(), "small"), "x-1", lastSecondOfMarch1, 128, 5));
+      await(store.flush());
+
+      LocalDate march1 = LocalDate.of(2025, 3, 1);
+      LocalDate march2 = LocalDate.of(2025, 3, 2);
+      assertThat(await(store.usage(account, march1.minusDays(3), march2.plusDays(3)))).containsExactly(
+          new DailyUsage(big, march1, 1, 1024 * 1_000),
+          new DailyUsage(small, march1, 2, 128 * 101),
+          new DailyUsage(small, march2, 1, 128 * 7));
+      assertThat(await(store.usage(account, march2, march2))).containsExactly(new DailyUsage(small, march2, 1, 896));
+      assertThat(await(store.usage(account, march2.plusDays(1), march2.plusDays(30)))).isEmpty();
+    }
+
+    @Test
     void five_thousand_records_handed_over_from_eight_threads_are_all_there_after_flush() throws Exception {
       FunctionId id = fn("busy");
       int threads = 8;
@@ -1075,6 +1099,12 @@ public abstract class StoreContract {
   private static InvocationRecord invocation(FunctionId id, String requestId, Instant start) {
     return new InvocationRecord(requestId, id, "$LATEST", "$LATEST", start, 12.5, 13, 256, 80, Optional.empty(),
         "Success", Optional.empty());
+  }
+
+  private static InvocationRecord billed(FunctionId id, String requestId, Instant start, int memoryMb,
+      long billedMs) {
+    return new InvocationRecord(requestId, id, "$LATEST", "$LATEST", start, billedMs - 0.5, billedMs, memoryMb, 64,
+        Optional.empty(), "Success", Optional.empty());
   }
 
   private static byte[] randomBytes(int size) {

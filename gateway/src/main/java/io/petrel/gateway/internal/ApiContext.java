@@ -111,6 +111,8 @@ public final class ApiContext {
       return LambdaError.preconditionFailed(e.getMessage());
     } else if (error instanceof StoreException.InUse e) {
       return LambdaError.conflict(e.getMessage());
+    } else if (error instanceof StoreException.Unavailable e) {
+      return LambdaError.unavailable(e.getMessage());
     }
     return error;
   }

@@ -75,6 +75,11 @@ public final class LambdaError extends RuntimeException {
     return new LambdaError(501, "NotSupportedException", operation + " is not supported by this Petrel node");
   }
 
+  /** The store (or another part the call needs) cannot be reached now; the caller may retry. */
+  public static LambdaError unavailable(String message) {
+    return new LambdaError(503, "ServiceException", message);
+  }
+
   public static LambdaError service(String message) {
     return new LambdaError(500, "ServiceException", message);
   }

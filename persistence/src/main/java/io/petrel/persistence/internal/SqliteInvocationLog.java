@@ -1,5 +1,6 @@
 package io.petrel.persistence.internal;
 
+import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -171,6 +173,27 @@ public final class SqliteInvocationLog {
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             out.add(new LogLine(function, requestId, Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  public CompletionStage<List<DailyUsage>> usage(String account, LocalDate from, LocalDate to) {
+    long dayMs = 86_400_000L;
+    return db.read(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT start_ms / " + dayMs + " AS day, name, COUNT(*),"
+          + " SUM(memory_size_mb * billed_duration_ms) FROM invocations"
+          + " WHERE account = ? AND start_ms >= ? AND start_ms < ? GROUP BY day, name ORDER BY day, name")) {
+        st.setString(1, account);
+        st.setLong(2, from.toEpochDay() * dayMs);
+        st.setLong(3, (to.toEpochDay() + 1) * dayMs);
+        List<DailyUsage> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(new DailyUsage(new FunctionId(account, rs.getString(2)), LocalDate.ofEpochDay(rs.getLong(1)),
+                rs.getLong(3), rs.getLong(4)));
           }
         }
         return out;

@@ -1,6 +1,7 @@
 package io.petrel.persistence.sqlite;
 
 import io.petrel.persistence.Alias;
+import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -21,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -381,6 +383,11 @@ public final class SqliteStore implements PetrelStore {
   @Override
   public CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId) {
     return invocations.logsOf(function, requestId);
+  }
+
+  @Override
+  public CompletionStage<List<DailyUsage>> usage(String account, LocalDate from, LocalDate to) {
+    return invocations.usage(account, from, to);
   }
 
   @Override
