@@ -1,0 +1,99 @@
+package io.petrel.persistence.internal;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Petrel's Cassandra schema as numbered migrations. Applied numbers are recorded in {@code schema_migrations};
+ * every statement is idempotent (IF NOT EXISTS), so nodes starting at the same time may both run a migration
+ * and the keyspace ends up the same.
+ *
+ * <p>Layout: everything about one function (its $LATEST as static columns, published versions and aliases as
+ * rows) lives in one partition of {@code functions}, so that every change to a function is one conditional
+ * batch on one partition, guarded by the static {@code seq} (see CassandraStore). Invocations and log lines
+ * are bucketed per function and UTC day; {@code invocation_days} and {@code log_days} say which buckets exist.
+ * Usage is kept per account and day, one row per function and writer (a store instance), each holding that
+ * writer's absolute totals so that rewriting a row after a retry never counts twice.
+ */
+public final class CassandraSchema {
+  private static final Logger log = LoggerFactory.getLogger(CassandraSchema.class);
+
+  private static final List<List<String>> MIGRATIONS = List.of(List.of(
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.functions (
+        account text, name text, item text,
+        present boolean static, seq bigint static, op uuid static,
+        latest text static, tags text static, reserved int static, next_version bigint static,
+        created_ms bigint static,
+        config text, latest_description text,
+        alias_version text, alias_description text, routing_version text, routing_weight double,
+        alias_revision text,
+        PRIMARY KEY ((account, name), item))""",
+      "CREATE TABLE IF NOT EXISTS %1$s.account_functions (account text, name text, PRIMARY KEY ((account), name))",
+      "CREATE TABLE IF NOT EXISTS %1$s.code (sha256 text PRIMARY KEY, size bigint, chunks int, chunk_size int)",
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.code_chunks (sha256 text, chunk int, data blob,
+        PRIMARY KEY ((sha256, chunk)))""",
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.invocations (
+        account text, name text, day int, start_ms bigint, request_id text,
+        qualifier text, executed_version text, duration_ms double, billed_duration_ms bigint,
+        memory_size_mb int, max_memory_used_mb int, init_duration_ms double, outcome text, error_type text,
+        PRIMARY KEY ((account, name, day), start_ms, request_id))""",
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.invocation_days (account text, name text, day int,
+        PRIMARY KEY ((account, name), day))""",
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.log_lines (
+        account text, name text, day int, request_id text, seq bigint, ts_ms bigint, message text,
+        PRIMARY KEY ((account, name, day), request_id, seq))""",
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.log_days (account text, name text, day int,
+        PRIMARY KEY ((account, name), day))""",
+      """
+      CREATE TABLE IF NOT EXISTS %1$s.usage (account text, day int, name text, writer uuid,
+        requests bigint, billed_mb_ms bigint,
+        PRIMARY KEY ((account, day), name, writer))"""));
+
+  private CassandraSchema() {}
+
+  /** Creates the keyspace when missing and runs the migrations it has not had yet. */
+  public static void migrate(CqlSession session, String keyspace, String replicationCql) {
+    run(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replicationCql);
+    run(session, "CREATE TABLE IF NOT EXISTS " + keyspace
+        + ".schema_migrations (id int PRIMARY KEY, applied_at timestamp)");
+    Set<Integer> applied = new HashSet<>();
+    for (Row row : session.execute("SELECT id FROM " + keyspace + ".schema_migrations")) {
+      applied.add(row.getInt(0));
+    }
+    int newest = applied.stream().mapToInt(Integer::intValue).max().orElse(0);
+    if (newest > MIGRATIONS.size()) {
+      throw new IllegalStateException("keyspace " + keyspace + " has schema version " + newest
+          + " but this Petrel knows only up to " + MIGRATIONS.size() + "; it was written by a newer Petrel");
+    }
+    for (int i = 0; i < MIGRATIONS.size(); i++) {
+      int id = i + 1;
+      if (applied.contains(id)) {
+        continue;
+      }
+      log.info("applying Cassandra schema migration {} to keyspace {}", id, keyspace);
+      for (String cql : MIGRATIONS.get(i)) {
+        run(session, cql.formatted(keyspace));
+      }
+      session.execute(SimpleStatement.newInstance(
+          "INSERT INTO " + keyspace + ".schema_migrations (id, applied_at) VALUES (?, toTimestamp(now()))", id));
+    }
+  }
+
+  private static void run(CqlSession session, String cql) {
+    // Schema changes take longer than queries, above all while several nodes change the schema at once.
+    session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)));
+  }
+}

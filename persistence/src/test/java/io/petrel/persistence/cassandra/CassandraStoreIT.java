@@ -1,0 +1,161 @@
+package io.petrel.persistence.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.petrel.deploy.testing.CassandraExtension;
+import io.petrel.deploy.testing.Keyspace;
+import io.petrel.deploy.testing.TestCassandra;
+import io.petrel.persistence.DailyUsage;
+import io.petrel.persistence.FunctionConfig;
+import io.petrel.persistence.FunctionDefinition;
+import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.InvocationRecord;
+import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.StoreContract;
+import io.petrel.persistence.VersionedConfig;
+import io.petrel.persistence.internal.Sha256;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The store contract on a real Cassandra (one node started by the test fixture, a keyspace for this class),
+ * plus what only a cluster store has: several stores (as on several nodes) changing one function at once,
+ * chunked code checked on read, and usage written by several writers.
+ */
+@ExtendWith(CassandraExtension.class)
+class CassandraStoreIT extends StoreContract {
+  private static CassandraSettings settings;
+  private static CassandraStore shared;
+
+  @BeforeAll
+  static void connect(TestCassandra cassandra, @Keyspace String keyspace) {
+    settings = CassandraSettings.local(cassandra.contactPoint(), cassandra.localDatacenter(), keyspace);
+    shared = CassandraStore.connect(settings, Duration.ofMinutes(2));
+  }
+
+  @AfterAll
+  static void close() {
+    if (shared != null) {
+      shared.close();
+    }
+  }
+
+  @Override
+  protected PetrelStore newStore() {
+    return shared;
+  }
+
+  @Override
+  protected PetrelStore reopen() {
+    shared.close();
+    shared = CassandraStore.connect(settings, Duration.ofMinutes(1));
+    return shared;
+  }
+
+  @Test
+  void two_stores_publishing_one_function_at_once_never_give_one_number_twice() throws Exception {
+    FunctionId id = new FunctionId("acct-" + UUID.randomUUID(), "contended");
+    await(shared.createFunction(new FunctionDefinition(id, config("v0"), Map.of(), OptionalInt.empty(),
+        Instant.now())));
+    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+      List<CompletableFuture<VersionedConfig>> publishes = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String description = "change " + i;
+        CassandraStore store = i % 2 == 0 ? shared : other;
+        publishes.add(store.modifyLatest(id, null, c -> c.withDescription(description))
+            .thenCompose(f -> store.publishVersion(id, null, null, UUID.randomUUID().toString(), Instant.now()))
+            .toCompletableFuture());
+      }
+      // Publishing an unchanged $LATEST answers the newest version, so several calls may get one number; but
+      // one number never stands for two different configurations, and the numbers have no gaps.
+      Map<String, String> descriptionOf = new java.util.HashMap<>();
+      for (CompletableFuture<VersionedConfig> p : publishes) {
+        VersionedConfig v = await(p);
+        String before = descriptionOf.putIfAbsent(v.version(), v.config().description());
+        assertThat(before).as("version %s", v.version()).isIn(null, v.config().description());
+      }
+      List<VersionedConfig> listed = await(other.listVersions(id, null, 100)).items();
+      assertThat(listed).extracting(VersionedConfig::version)
+          .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, listed.size())
+              .mapToObj(Integer::toString).toList());
+      assertThat(listed).allSatisfy(v -> assertThat(v.config().description())
+          .isEqualTo(descriptionOf.getOrDefault(v.version(), v.config().description())));
+      assertThat(descriptionOf.keySet()).allSatisfy(n -> assertThat(Long.parseLong(n)).isBetween(1L,
+          (long) listed.size()));
+      assertThat(listed.size()).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void code_larger_than_a_chunk_reads_back_and_a_damaged_chunk_is_an_error_not_wrong_code() throws Exception {
+    byte[] zip = new byte[2_500_000];
+    new Random().nextBytes(zip);
+    String sha = Sha256.hex(zip);
+    await(shared.putCode(sha, zip));
+    assertThat(await(shared.getCode(sha))).hasValueSatisfying(read -> assertThat(read).isEqualTo(zip));
+
+    try (CqlSession cql = CqlSession.builder().addContactPoint(settings.contactPoints().get(0))
+        .withLocalDatacenter(settings.localDatacenter()).build()) {
+      byte[] damaged = new byte[1 << 20];
+      cql.execute(SimpleStatement.newInstance("UPDATE " + settings.keyspace() + ".code_chunks SET data = ?"
+          + " WHERE sha256 = ? AND chunk = 1", ByteBuffer.wrap(damaged), sha));
+    }
+    Throwable failure = failureOf(shared.getCode(sha));
+    assertThat(failure).hasMessageContaining("damaged");
+  }
+
+  @Test
+  void usage_written_by_two_stores_adds_up() {
+    String account = "acct-" + UUID.randomUUID();
+    FunctionId id = new FunctionId(account, "shared");
+    Instant start = Instant.parse("2025-06-01T10:00:00Z");
+    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+      for (int i = 0; i < 30; i++) {
+        (i % 3 == 0 ? other : shared).record(new InvocationRecord("req-" + i, id, "$LATEST", "$LATEST",
+            start.plusSeconds(i), 9.5, 10, 512, 40, Optional.empty(), "Success", Optional.empty()));
+      }
+      await(other.flush());
+      await(shared.flush());
+    }
+    assertThat(await(shared.usage(account, LocalDate.of(2025, 6, 1), LocalDate.of(2025, 6, 1))))
+        .containsExactly(new DailyUsage(id, LocalDate.of(2025, 6, 1), 30, 30L * 512 * 10));
+  }
+
+  @Test
+  void a_cassandra_that_does_not_answer_is_retried_and_then_reported_in_one_clear_error() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    CassandraSettings nowhere = CassandraSettings.local(new java.net.InetSocketAddress("127.0.0.1", closedPort),
+        "datacenter1", "nowhere");
+
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+        () -> CassandraStore.connect(nowhere, Duration.ofSeconds(3)));
+
+    assertThat(failure).isInstanceOf(io.petrel.persistence.StoreException.Unavailable.class)
+        .hasMessageContaining("127.0.0.1:" + closedPort)
+        .hasMessageContaining("could not be reached within 3 s");
+  }
+
+  private static FunctionConfig config(String description) {
+    return new FunctionConfig("python3.12", "app.handler", "", description, 3, 128, Map.of(), List.of(),
+        Sha256.hex(new byte[] {7}), 1, UUID.randomUUID().toString(), Instant.parse("2025-01-01T00:00:00Z"));
+  }
+}
