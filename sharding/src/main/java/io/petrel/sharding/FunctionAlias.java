@@ -3,6 +3,7 @@ package io.petrel.sharding;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,7 +63,8 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   private record Target(Worker.Spec spec, int limit, boolean reserved) {}
 
-  private record Routed(Invoke invoke, Target target, String missing) implements Command {}
+  /** Where an invocation goes; {@code unavailable} when the store could not be read to decide it. */
+  private record Routed(Invoke invoke, Target target, String missing, boolean unavailable) implements Command {}
 
   private record IdleExpired(ActorRef<Worker.Command> worker) implements Command {}
 
@@ -93,6 +95,8 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   private final Map<ActorRef<Worker.Command>, WorkerState> workers = new HashMap<>();
   private final Map<String, Deque<ActorRef<Worker.Command>>> idle = new HashMap<>();
   private final Deque<Routed> queue = new ArrayDeque<>();
+  /** Where the last invocation that could be routed went; used while the store cannot be read. */
+  private Target lastTarget;
 
   private FunctionAlias(ActorContext<Command> context, TimerScheduler<Command> timers, ExecutionServices services,
       FunctionId function, String qualifier) {
@@ -173,12 +177,26 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   private Behavior<Command> onInvoke(Invoke invoke) {
-    getContext().pipeToSelf(route(), (target, error) -> new Routed(invoke, target == null ? null : target.orElse(null),
-        error != null ? "Function could not be resolved: " + error.getMessage() : null));
+    getContext().pipeToSelf(route(), (target, error) -> error == null
+        ? new Routed(invoke, target.orElse(null), null, false)
+        : new Routed(invoke, null, "Function could not be resolved: " + rootCause(error).getMessage(),
+            rootCause(error) instanceof StoreException.Unavailable));
     return this;
   }
 
   private Behavior<Command> onRouted(Routed routed) {
+    if (routed.unavailable()) {
+      // The store is away: a function that ran here keeps running with the configuration it ran with.
+      if (lastTarget == null) {
+        routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.Unavailable("The function store is"
+            + " unavailable and " + function.name() + ":" + qualifier + " has not run on this node yet; try again"
+            + " later"), null));
+        return this;
+      }
+      routed = new Routed(routed.invoke(), lastTarget, null, false);
+    } else {
+      lastTarget = routed.target();
+    }
     if (routed.target() == null) {
       String why = routed.missing() != null ? routed.missing() : missing().message();
       routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.NotFound(why), null));
@@ -324,6 +342,14 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   /** The version that runs now, with its configuration and the concurrency limit that applies. */
+  private static Throwable rootCause(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
   private CompletionStage<Optional<Target>> route() {
     return services.store().getFunction(function).thenCompose(found -> {
       if (found.isEmpty()) {

@@ -2,7 +2,7 @@ package io.petrel.sharding;
 
 /**
  * How one invocation ended. Each kind maps to one Lambda answer in the gateway: a result, a function error
- * (200 with X-Amz-Function-Error), a throttle (429), a missing function (404) or a platform failure (500).
+ * (200 with X-Amz-Function-Error), a throttle (429), a missing function (404), a platform failure (500) or an unavailable store (503).
  * Bodies are raw bytes, passed through untouched.
  */
 public sealed interface Outcome extends CborSerializable {
@@ -17,4 +17,7 @@ public sealed interface Outcome extends CborSerializable {
   record NotFound(String message) implements Outcome {}
 
   record PlatformError(String message) implements Outcome {}
+
+  /** Something the invocation needs (the store) cannot be reached now; the caller may retry. */
+  record Unavailable(String message) implements Outcome {}
 }

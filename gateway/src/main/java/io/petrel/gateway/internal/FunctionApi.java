@@ -302,6 +302,8 @@ public final class FunctionApi {
             throw LambdaError.tooManyRequests(t.reason(), t.message());
           } else if (outcome instanceof Outcome.NotFound) {
             throw ctx.functionNotFound(parsed.name(), Optional.of(qualifier));
+          } else if (outcome instanceof Outcome.Unavailable u) {
+            throw LambdaError.unavailable(u.message());
           } else {
             throw LambdaError.service(((Outcome.PlatformError) outcome).message());
           }
