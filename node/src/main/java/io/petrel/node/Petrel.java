@@ -1,19 +1,27 @@
 package io.petrel.node;
 
 import com.typesafe.config.Config;
+import io.petrel.persistence.StoreException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code petrel} command line. {@code petrel dev} runs a single node with the embedded store until Ctrl-C
- * or SIGTERM, which run CoordinatedShutdown.
+ * The {@code petrel} command line. {@code petrel dev} runs a single node with the embedded store, {@code petrel
+ * node} a cluster node on Cassandra; both until Ctrl-C or SIGTERM, which run CoordinatedShutdown.
  */
 public final class Petrel {
   private static final String USAGE = """
-      usage: petrel dev [--port N] [--host ADDRESS] [--data-dir DIR]
+      usage: petrel dev  [--port N] [--host ADDRESS] [--data-dir DIR]
+             petrel node [--port N] [--host ADDRESS] [--data-dir DIR] [--cassandra HOST:PORT,...]
+                         [--datacenter DC] [--keyspace NAME] [--replication-factor N]
         dev        run a single node with the embedded SQLite store (defaults: port 9000, data dir .petrel)
-      environment: PETREL_PORT, PETREL_HOST, PETREL_DATA_DIR, PETREL_REGION, PETREL_ACCOUNT
+        node       run a cluster node that keeps everything in Cassandra (default 127.0.0.1:9042, keyspace
+                   petrel); more settings (seed nodes, credentials, consistency) in an application.conf
+                   or with -Dpetrel.cassandra...=...; see petrel.cassandra in the node's reference.conf
+      environment: PETREL_PORT, PETREL_HOST, PETREL_DATA_DIR, PETREL_REGION, PETREL_ACCOUNT,
+                   PETREL_CLUSTER_PORT, PETREL_CASSANDRA_CONTACT_POINTS, PETREL_CASSANDRA_DATACENTER,
+                   PETREL_CASSANDRA_KEYSPACE, PETREL_CASSANDRA_USERNAME, PETREL_CASSANDRA_PASSWORD
       """;
 
   private Petrel() {}
@@ -24,14 +32,13 @@ public final class Petrel {
       System.exit(args.length == 0 ? 2 : 0);
     }
     switch (args[0]) {
-      case "dev" -> dev(args);
-      case "node" -> fail("petrel node (cluster mode) is not supported yet: it needs the Cassandra store."
-          + " Use petrel dev for a single node.");
+      case "dev" -> run(args, false);
+      case "node" -> run(args, true);
       default -> fail("unknown command '" + args[0] + "'\n" + USAGE);
     }
   }
 
-  private static void dev(String[] args) {
+  private static void run(String[] args, boolean cluster) {
     Map<String, Object> overrides = new HashMap<>();
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
@@ -43,19 +50,27 @@ public final class Petrel {
         case "--port" -> overrides.put("petrel.gateway.port", parsePort(value));
         case "--host" -> overrides.put("petrel.gateway.host", value);
         case "--data-dir" -> overrides.put("petrel.node.data-dir", value);
+        case "--cassandra" -> overrides.put("petrel.cassandra.contact-points", value);
+        case "--datacenter" -> overrides.put("petrel.cassandra.local-datacenter", value);
+        case "--keyspace" -> overrides.put("petrel.cassandra.keyspace", value);
+        case "--replication-factor" -> overrides.put("petrel.cassandra.replication.factor", value);
         default -> fail("unknown option " + flag + "\n" + USAGE);
+      }
+      if (!cluster && flag.startsWith("--") && !List.of("--port", "--host", "--data-dir").contains(flag)) {
+        fail(flag + " applies to petrel node only; petrel dev keeps everything in SQLite");
       }
     }
     Config config = NodeConfig.load(overrides);
     PetrelNode node;
     try {
-      node = PetrelNode.startDev(config);
-    } catch (IllegalStateException e) {
+      node = cluster ? PetrelNode.startNode(config) : PetrelNode.startDev(config);
+    } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
       fail(e.getMessage());
       return;
     }
-    System.out.printf("Petrel dev node ready: http://%s:%d  (data dir %s; Ctrl-C stops it)%n",
-        config.getString("petrel.gateway.host"), node.port(), config.getString("petrel.node.data-dir"));
+    System.out.printf("Petrel %s ready: http://%s:%d  (data dir %s; Ctrl-C stops it)%n",
+        cluster ? "node" : "dev node", config.getString("petrel.gateway.host"), node.port(),
+        config.getString("petrel.node.data-dir"));
     System.out.printf("Try: aws --endpoint-url http://%s:%d lambda list-functions%n",
         config.getString("petrel.gateway.host"), node.port());
     node.system().getWhenTerminated().toCompletableFuture().join();

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.petrel.gateway.Gateway;
 import io.petrel.gateway.GatewaySettings;
 import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.cassandra.CassandraSettings;
+import io.petrel.persistence.cassandra.CassandraStore;
 import io.petrel.persistence.sqlite.SqliteStore;
 import io.petrel.sharding.EngineSettings;
 import io.petrel.sharding.ExecutionServices;
@@ -36,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Petrel node in dev mode: the SQLite store under the data dir, a one-node Pekko cluster with
- * Cluster Sharding, and the gateway. {@link #stop()} (or CoordinatedShutdown, e.g. on SIGTERM) unbinds the
+ * One running Petrel node: its store (SQLite under the data dir for `petrel dev`, Cassandra for `petrel node`),
+ * a Pekko cluster with Cluster Sharding (of one node in dev mode), and the gateway. {@link #stop()} (or CoordinatedShutdown, e.g. on SIGTERM) unbinds the
  * gateway first, then closes the store, so nothing half-written is left behind.
  */
 public final class PetrelNode {
@@ -63,11 +65,28 @@ public final class PetrelNode {
   /** Starts a dev node from fully resolved configuration; returns once the gateway accepts connections. */
   public static PetrelNode startDev(Config config) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
-    PetrelStore store = SqliteStore.open(dataDir.resolve("petrel.db"));
+    return start(config, SqliteStore.open(dataDir.resolve("petrel.db")), dataDir.resolve("petrel.db").toString());
+  }
+
+  /**
+   * Starts a cluster node: the Cassandra store of {@code petrel.cassandra} (waiting for Cassandra while it cannot
+   * be reached, see {@link CassandraStore#connect}), joining the configured seed nodes, or forming a cluster of
+   * its own when there are none.
+   */
+  public static PetrelNode startNode(Config config) {
+    CassandraSettings cassandra = StoreConfig.cassandra(config);
+    PetrelStore store = CassandraStore.connect(cassandra, StoreConfig.giveUpAfter(config));
+    return start(config, store, "Cassandra keyspace " + cassandra.keyspace() + " via " + cassandra.contactPoints());
+  }
+
+  private static PetrelNode start(Config config, PetrelStore store, String storeDescription) {
+    Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "petrel", config);
     try {
       Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
       RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));
       ExecutorService io = Executors.newCachedThreadPool(daemonThreads("petrel-io"));
       EngineSettings engine = EngineSettings.from(config);
@@ -101,7 +120,7 @@ public final class PetrelNode {
             store.close();
             return Done.getInstance();
           }));
-      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments", dataDir.resolve("petrel.db"),
+      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments", storeDescription,
           runtimes.ids(), engine.memoryBudgetMb());
       return new PetrelNode(system, binding, runtimes, sandbox.isPresent());
     } catch (Exception e) {
