@@ -22,6 +22,18 @@ public interface InvocationStore {
   /** A function's invocations started at or after {@code from}, oldest first. */
   CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit);
 
+  /**
+   * A function's invocations that started in {@code [from, to)}, oldest first (ties by request id), at most
+   * {@code limit}, only those with the given outcome and request id when these are given.
+   */
+  CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query);
+
+  /**
+   * A function's log lines with timestamps in {@code [from, to)}, in time order and, within one millisecond,
+   * in written order; at most {@code limit}.
+   */
+  CompletionStage<List<LogLine>> logsBetween(FunctionId function, Instant from, Instant to, int limit);
+
   /** The log lines of one invocation in the order they were written. */
   CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId);
 
@@ -30,4 +42,10 @@ public interface InvocationStore {
    * to {@code to} inclusive, ordered by day then function name. Days without invocations are left out.
    */
   CompletionStage<List<DailyUsage>> usage(String account, LocalDate from, LocalDate to);
+
+  /** Records and log lines handed over and not written yet (they pile up while the store is unreachable). */
+  int bufferedItems();
+
+  /** Records and log lines refused because the buffer was full, since the store was opened. */
+  long refusedItems();
 }

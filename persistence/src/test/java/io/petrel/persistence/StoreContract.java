@@ -920,6 +920,52 @@ public abstract class StoreContract {
     }
 
     @Test
+    void invocations_are_found_by_time_range_outcome_and_request_id_across_days() {
+      FunctionId id = fn("orders");
+      InvocationRecord a = invocation(id, "req-a", T0);
+      InvocationRecord b = new InvocationRecord("req-b", id, "$LATEST", "$LATEST", T0.plusSeconds(1), 20.5, 21, 256,
+          80, Optional.empty(), "FunctionError", Optional.of("Unhandled"));
+      InvocationRecord c = invocation(id, "req-c", T0.plusSeconds(86_400));
+      InvocationRecord d = invocation(id, "req-d", T0.plusSeconds(86_405));
+      for (InvocationRecord r : List.of(d, b, c, a)) {
+        store.record(r);
+      }
+      store.record(invocation(fn("another-function"), "req-x", T0.plusSeconds(2)));
+      await(store.flush());
+      Instant end = T0.plusSeconds(10 * 86_400);
+
+      assertThat(find(id, InvocationQuery.between(T0, T0.plusSeconds(86_405), 10))).containsExactly(a, b, c);
+      assertThat(find(id, InvocationQuery.between(T0.plusMillis(1), end, 10))).containsExactly(b, c, d);
+      assertThat(find(id, new InvocationQuery(T0, end, Optional.of("FunctionError"), Optional.empty(), 10)))
+          .containsExactly(b);
+      assertThat(find(id, new InvocationQuery(T0, end, Optional.empty(), Optional.of("req-d"), 10)))
+          .containsExactly(d);
+      assertThat(find(id, new InvocationQuery(T0, end, Optional.of("Success"), Optional.empty(), 2)))
+          .containsExactly(a, c);
+      assertThat(find(id, InvocationQuery.between(T0.plusSeconds(5), T0.plusSeconds(5), 10))).isEmpty();
+    }
+
+    @Test
+    void log_lines_are_found_by_time_range_in_time_order_then_written_order() {
+      FunctionId id = fn("orders");
+      LogLine first = new LogLine(id, "req-1", T0.plusMillis(1), "first");
+      LogLine sameMillisecond = new LogLine(id, "req-2", T0.plusMillis(1), "same millisecond, written later");
+      LogLine nextDay = new LogLine(id, "req-1", T0.plusSeconds(86_400), "next day");
+      LogLine earlier = new LogLine(id, "req-0", T0.minusMillis(1), "earlier, written last");
+      store.appendLogs(List.of(first, sameMillisecond));
+      store.appendLogs(List.of(nextDay));
+      store.appendLogs(List.of(new LogLine(fn("another-function"), "req-9", T0.plusMillis(1), "other function")));
+      store.appendLogs(List.of(earlier));
+      await(store.flush());
+
+      assertThat(await(store.logsBetween(id, T0, T0.plusSeconds(2 * 86_400), 10)))
+          .containsExactly(first, sameMillisecond, nextDay);
+      assertThat(await(store.logsBetween(id, T0.minusSeconds(1), T0.plusMillis(1), 10))).containsExactly(earlier);
+      assertThat(await(store.logsBetween(id, T0.minusSeconds(1), T0.plusSeconds(2 * 86_400), 2)))
+          .containsExactly(earlier, first);
+    }
+
+    @Test
     void usage_sums_requests_and_memory_times_billed_duration_per_function_and_utc_day() {
       FunctionId small = fn("small");
       FunctionId big = fn("big");
@@ -1099,6 +1145,10 @@ public abstract class StoreContract {
   private static InvocationRecord invocation(FunctionId id, String requestId, Instant start) {
     return new InvocationRecord(requestId, id, "$LATEST", "$LATEST", start, 12.5, 13, 256, 80, Optional.empty(),
         "Success", Optional.empty());
+  }
+
+  private List<InvocationRecord> find(FunctionId id, InvocationQuery query) {
+    return await(store.findInvocations(id, query));
   }
 
   private static InvocationRecord billed(FunctionId id, String requestId, Instant start, int memoryMb,

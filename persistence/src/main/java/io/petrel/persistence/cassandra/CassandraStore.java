@@ -16,6 +16,7 @@ import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.InvocationQuery;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import io.petrel.persistence.Page;
@@ -466,6 +467,16 @@ public final class CassandraStore implements PetrelStore {
   }
 
   @Override
+  public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
+    return Cql.translated(invocations.findInvocations(function, query));
+  }
+
+  @Override
+  public CompletionStage<List<LogLine>> logsBetween(FunctionId function, Instant from, Instant to, int limit) {
+    return Cql.translated(invocations.logsBetween(function, from, to, limit));
+  }
+
+  @Override
   public CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId) {
     return Cql.translated(invocations.logsOf(function, requestId));
   }
@@ -475,13 +486,13 @@ public final class CassandraStore implements PetrelStore {
     return Cql.translated(invocations.usage(account, from, to));
   }
 
-  /** Records and log lines waiting to be written (while Cassandra is away, they accumulate here). */
-  public int bufferedInvocationItems() {
+  @Override
+  public int bufferedItems() {
     return invocations.buffered();
   }
 
-  /** Records and log lines refused because the buffer was full, since this store was opened. */
-  public long refusedInvocationItems() {
+  @Override
+  public long refusedItems() {
     return invocations.refused();
   }
 

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.InvocationQuery;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import java.time.Duration;
@@ -86,6 +87,8 @@ public final class CassandraInvocationLog {
   private final PreparedStatement recordDays;
   private final PreparedStatement recordsOfDay;
   private final PreparedStatement lineDays;
+  private final PreparedStatement lineDaysBetween;
+  private final PreparedStatement linesOfDay;
   private final PreparedStatement linesOfRequest;
   private final PreparedStatement usageOfDay;
 
@@ -103,18 +106,22 @@ public final class CassandraInvocationLog {
         + " qualifier, executed_version, duration_ms, billed_duration_ms, memory_size_mb, max_memory_used_mb,"
         + " init_duration_ms, outcome, error_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insertRecordDay = session.prepare("INSERT INTO " + ks + ".invocation_days (account, name, day) VALUES (?, ?, ?)");
-    insertLine = session.prepare("INSERT INTO " + ks + ".log_lines (account, name, day, request_id, seq, ts_ms,"
+    insertLine = session.prepare("INSERT INTO " + ks + ".log_lines (account, name, day, ts_ms, seq, request_id,"
         + " message) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
     insertLineDay = session.prepare("INSERT INTO " + ks + ".log_days (account, name, day) VALUES (?, ?, ?)"
         + " USING TTL ?");
     writeUsage = session.prepare("INSERT INTO " + ks + ".usage (account, day, name, writer, requests,"
         + " billed_mb_ms) VALUES (?, ?, ?, ?, ?, ?)");
     recordDays = session.prepare("SELECT day FROM " + ks + ".invocation_days WHERE account = ? AND name = ?"
-        + " AND day >= ?");
+        + " AND day >= ? AND day <= ?");
     recordsOfDay = session.prepare("SELECT start_ms, request_id, qualifier, executed_version, duration_ms,"
         + " billed_duration_ms, memory_size_mb, max_memory_used_mb, init_duration_ms, outcome, error_type FROM "
-        + ks + ".invocations WHERE account = ? AND name = ? AND day = ? AND start_ms >= ? LIMIT ?");
+        + ks + ".invocations WHERE account = ? AND name = ? AND day = ? AND start_ms >= ? AND start_ms < ?");
     lineDays = session.prepare("SELECT day FROM " + ks + ".log_days WHERE account = ? AND name = ?");
+    lineDaysBetween = session.prepare("SELECT day FROM " + ks + ".log_days WHERE account = ? AND name = ?"
+        + " AND day >= ? AND day <= ?");
+    linesOfDay = session.prepare("SELECT request_id, ts_ms, message FROM " + ks + ".log_lines"
+        + " WHERE account = ? AND name = ? AND day = ? AND ts_ms >= ? AND ts_ms < ? LIMIT ?");
     linesOfRequest = session.prepare("SELECT seq, ts_ms, message FROM " + ks + ".log_lines"
         + " WHERE account = ? AND name = ? AND day = ? AND request_id = ?");
     usageOfDay = session.prepare("SELECT name, requests, billed_mb_ms FROM " + ks + ".usage"
@@ -279,8 +286,8 @@ public final class CassandraInvocationLog {
         long day = Math.floorDiv(l.timestamp().toEpochMilli(), DAY_MS);
         String partition = "l/" + l.function() + "/" + day;
         byPartition.computeIfAbsent(partition, k -> new ArrayList<>()).add(insertLine.bind(
-            l.function().account(), l.function().name(), (int) day, l.requestId(), p.seq(),
-            l.timestamp().toEpochMilli(), truncated(l.message()), logTtlSeconds));
+            l.function().account(), l.function().name(), (int) day, l.timestamp().toEpochMilli(), p.seq(),
+            l.requestId(), truncated(l.message()), logTtlSeconds));
         if (!knownDays.contains(partition)) {
           newDays.add(partition);
           singles.add(insertLineDay.bind(l.function().account(), l.function().name(), (int) day, logTtlSeconds));
@@ -407,26 +414,66 @@ public final class CassandraInvocationLog {
   // ---- reading ----
 
   public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
-    long fromMs = from.toEpochMilli();
+    return findInvocations(function, InvocationQuery.between(from, Instant.ofEpochMilli(Long.MAX_VALUE), limit));
+  }
+
+  public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
+    long fromMs = query.from().toEpochMilli();
+    long toMs = query.to().toEpochMilli();
+    if (toMs <= fromMs) {
+      return CompletableFuture.completedFuture(List.of());
+    }
     int fromDay = (int) Math.floorDiv(fromMs, DAY_MS);
-    return Cql.all(session, recordDays.bind(function.account(), function.name(), fromDay)).thenCompose(rows -> {
+    int toDay = (int) Math.min(Integer.MAX_VALUE, Math.floorDiv(toMs - 1, DAY_MS));
+    return Cql.all(session, recordDays.bind(function.account(), function.name(), fromDay, toDay)).thenCompose(rows -> {
       List<Integer> days = rows.stream().map(r -> r.getInt(0)).toList();
-      return recordsFrom(function, days, 0, fromMs, limit, new ArrayList<>());
+      return recordsFrom(function, days, 0, query, new ArrayList<>());
     });
   }
 
+  /** Reads the days in order, page by page, keeping matching records until the limit is reached. */
   private CompletionStage<List<InvocationRecord>> recordsFrom(FunctionId function, List<Integer> days, int index,
-      long fromMs, int limit, List<InvocationRecord> out) {
+      InvocationQuery query, List<InvocationRecord> out) {
+    if (index >= days.size() || out.size() >= query.limit()) {
+      return CompletableFuture.completedFuture(out);
+    }
+    return Cql.scan(session, recordsOfDay.bind(function.account(), function.name(), days.get(index),
+            query.from().toEpochMilli(), query.to().toEpochMilli()), row -> {
+          InvocationRecord r = readRecord(function, row);
+          if (query.matches(r)) {
+            out.add(r);
+          }
+          return out.size() < query.limit();
+        })
+        .thenCompose(ignored -> recordsFrom(function, days, index + 1, query, out));
+  }
+
+  public CompletionStage<List<LogLine>> logsBetween(FunctionId function, Instant from, Instant to, int limit) {
+    long fromMs = from.toEpochMilli();
+    long toMs = to.toEpochMilli();
+    if (toMs <= fromMs) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    int fromDay = (int) Math.floorDiv(fromMs, DAY_MS);
+    int toDay = (int) Math.min(Integer.MAX_VALUE, Math.floorDiv(toMs - 1, DAY_MS));
+    return Cql.all(session, lineDaysBetween.bind(function.account(), function.name(), fromDay, toDay))
+        .thenCompose(rows -> linesFrom(function, rows.stream().map(r -> r.getInt(0)).toList(), 0, fromMs, toMs,
+            limit, new ArrayList<>()));
+  }
+
+  private CompletionStage<List<LogLine>> linesFrom(FunctionId function, List<Integer> days, int index, long fromMs,
+      long toMs, int limit, List<LogLine> out) {
     if (index >= days.size() || out.size() >= limit) {
       return CompletableFuture.completedFuture(out);
     }
-    return Cql.all(session, recordsOfDay.bind(function.account(), function.name(), days.get(index), fromMs,
+    return Cql.all(session, linesOfDay.bind(function.account(), function.name(), days.get(index), fromMs, toMs,
             limit - out.size()))
         .thenCompose(rows -> {
           for (Row row : rows) {
-            out.add(readRecord(function, row));
+            out.add(new LogLine(function, row.getString("request_id"), Instant.ofEpochMilli(row.getLong("ts_ms")),
+                row.getString("message")));
           }
-          return recordsFrom(function, days, index + 1, fromMs, limit, out);
+          return linesFrom(function, days, index + 1, fromMs, toMs, limit, out);
         });
   }
 

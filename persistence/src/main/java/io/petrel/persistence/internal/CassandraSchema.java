@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * rows) lives in one partition of {@code functions}, so that every change to a function is one conditional
  * batch on one partition, guarded by the static {@code seq} (see CassandraStore). Invocations and log lines
  * are bucketed per function and UTC day; {@code invocation_days} and {@code log_days} say which buckets exist.
+ * Log lines are kept in time order, with a storage-attached index on the request id for an invocation's lines.
  * Usage is kept per account and day, one row per function and writer (a store instance), each holding that
  * writer's absolute totals so that rewriting a row after a retry never counts twice.
  */
@@ -52,8 +53,9 @@ public final class CassandraSchema {
         PRIMARY KEY ((account, name), day))""",
       """
       CREATE TABLE IF NOT EXISTS %1$s.log_lines (
-        account text, name text, day int, request_id text, seq bigint, ts_ms bigint, message text,
-        PRIMARY KEY ((account, name, day), request_id, seq))""",
+        account text, name text, day int, ts_ms bigint, seq bigint, request_id text, message text,
+        PRIMARY KEY ((account, name, day), ts_ms, seq))""",
+      "CREATE INDEX IF NOT EXISTS log_lines_by_request ON %1$s.log_lines (request_id) USING 'sai'",
       """
       CREATE TABLE IF NOT EXISTS %1$s.log_days (account text, name text, day int,
         PRIMARY KEY ((account, name), day))""",

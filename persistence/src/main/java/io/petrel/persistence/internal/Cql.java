@@ -38,6 +38,26 @@ public final class Cql {
         : CompletableFuture.completedFuture(rows);
   }
 
+  /**
+   * Hands rows of a query to {@code each}, page by page, until it answers false or the rows end; pages after
+   * that are not fetched.
+   */
+  public static CompletionStage<Void> scan(CqlSession session, Statement<?> statement,
+      java.util.function.Predicate<Row> each) {
+    return session.executeAsync(statement).thenCompose(first -> scanPage(first, each));
+  }
+
+  private static CompletionStage<Void> scanPage(AsyncResultSet page, java.util.function.Predicate<Row> each) {
+    for (Row row : page.currentPage()) {
+      if (!each.test(row)) {
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+    return page.hasMorePages()
+        ? page.fetchNextPage().thenCompose(next -> scanPage(next, each))
+        : CompletableFuture.completedFuture(null);
+  }
+
   /** The first row of a query, or null. */
   public static CompletionStage<Row> one(CqlSession session, Statement<?> statement) {
     return session.executeAsync(statement).thenApply(AsyncResultSet::one);

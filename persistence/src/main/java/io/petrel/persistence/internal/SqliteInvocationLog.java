@@ -2,6 +2,7 @@ package io.petrel.persistence.internal;
 
 import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.InvocationQuery;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import java.sql.Connection;
@@ -32,17 +33,24 @@ public final class SqliteInvocationLog {
   private final SqliteDatabase db;
   private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger buffered = new java.util.concurrent.atomic.AtomicInteger();
 
   public SqliteInvocationLog(SqliteDatabase db) {
     this.db = db;
   }
 
+  public int buffered() {
+    return buffered.get();
+  }
+
   public void record(InvocationRecord record) {
+    buffered.incrementAndGet();
     pending.add(record);
     scheduleDrain();
   }
 
   public void appendLogs(List<LogLine> lines) {
+    buffered.addAndGet(lines.size());
     pending.addAll(lines);
     scheduleDrain();
   }
@@ -113,6 +121,7 @@ public final class SqliteInvocationLog {
       for (int i = 0; i < taken; i++) {
         pending.poll();
       }
+      buffered.addAndGet(-taken);
       return taken;
     }
   }
@@ -138,15 +147,23 @@ public final class SqliteInvocationLog {
   }
 
   public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
+    return findInvocations(function, InvocationQuery.between(from, Instant.ofEpochMilli(Long.MAX_VALUE), limit));
+  }
+
+  public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
     return db.read(c -> {
       try (PreparedStatement st = c.prepareStatement("SELECT request_id, qualifier, executed_version, start_ms,"
           + " duration_ms, billed_duration_ms, memory_size_mb, max_memory_used_mb, init_duration_ms, outcome,"
-          + " error_type FROM invocations WHERE account = ? AND name = ? AND start_ms >= ?"
-          + " ORDER BY start_ms, request_id LIMIT ?")) {
+          + " error_type FROM invocations WHERE account = ?1 AND name = ?2 AND start_ms >= ?3 AND start_ms < ?4"
+          + " AND (?5 IS NULL OR outcome = ?5) AND (?6 IS NULL OR request_id = ?6)"
+          + " ORDER BY start_ms, request_id LIMIT ?7")) {
         st.setString(1, function.account());
         st.setString(2, function.name());
-        st.setLong(3, from.toEpochMilli());
-        st.setInt(4, limit);
+        st.setLong(3, query.from().toEpochMilli());
+        st.setLong(4, query.to().toEpochMilli());
+        st.setString(5, query.outcome().orElse(null));
+        st.setString(6, query.requestId().orElse(null));
+        st.setInt(7, query.limit());
         List<InvocationRecord> out = new ArrayList<>();
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
@@ -155,6 +172,26 @@ public final class SqliteInvocationLog {
             out.add(new InvocationRecord(rs.getString(1), function, rs.getString(2), rs.getString(3),
                 Instant.ofEpochMilli(rs.getLong(4)), rs.getDouble(5), rs.getLong(6), rs.getInt(7), rs.getInt(8),
                 initDuration, rs.getString(10), Optional.ofNullable(rs.getString(11))));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  public CompletionStage<List<LogLine>> logsBetween(FunctionId function, Instant from, Instant to, int limit) {
+    return db.read(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT request_id, ts_ms, message FROM log_lines"
+          + " WHERE account = ? AND name = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, seq LIMIT ?")) {
+        st.setString(1, function.account());
+        st.setString(2, function.name());
+        st.setLong(3, from.toEpochMilli());
+        st.setLong(4, to.toEpochMilli());
+        st.setInt(5, limit);
+        List<LogLine> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(new LogLine(function, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
           }
         }
         return out;

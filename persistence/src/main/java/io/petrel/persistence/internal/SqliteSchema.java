@@ -42,7 +42,9 @@ public final class SqliteSchema {
           "CREATE INDEX log_lines_by_request ON log_lines (account, name, request_id, seq)"),
       // The description $LATEST had when each version was published (a version may be given its own), so that
       // PublishVersion can tell whether $LATEST changed since.
-      List.of("ALTER TABLE versions ADD COLUMN latest_description TEXT"));
+      List.of("ALTER TABLE versions ADD COLUMN latest_description TEXT"),
+      // Log queries by time range.
+      List.of("CREATE INDEX log_lines_by_time ON log_lines (account, name, ts_ms, seq)"));
 
   private SqliteSchema() {}
 

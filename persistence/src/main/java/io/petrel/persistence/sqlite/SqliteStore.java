@@ -5,6 +5,7 @@ import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.InvocationQuery;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import io.petrel.persistence.Page;
@@ -381,6 +382,16 @@ public final class SqliteStore implements PetrelStore {
   }
 
   @Override
+  public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
+    return invocations.findInvocations(function, query);
+  }
+
+  @Override
+  public CompletionStage<List<LogLine>> logsBetween(FunctionId function, Instant from, Instant to, int limit) {
+    return invocations.logsBetween(function, from, to, limit);
+  }
+
+  @Override
   public CompletionStage<List<LogLine>> logsOf(FunctionId function, String requestId) {
     return invocations.logsOf(function, requestId);
   }
@@ -388,6 +399,16 @@ public final class SqliteStore implements PetrelStore {
   @Override
   public CompletionStage<List<DailyUsage>> usage(String account, LocalDate from, LocalDate to) {
     return invocations.usage(account, from, to);
+  }
+
+  @Override
+  public int bufferedItems() {
+    return invocations.buffered();
+  }
+
+  @Override
+  public long refusedItems() {
+    return 0; // the embedded store buffers without a bound: its writes fail only with the disk
   }
 
   @Override
