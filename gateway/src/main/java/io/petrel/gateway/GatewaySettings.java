@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Typed {@code petrel.gateway} settings (see reference.conf): where the gateway listens, the region and account
- * it answers as, and its request limits.
+ * it answers as, its request limits, and the prices usage reports are billed at.
  */
 public record GatewaySettings(
     String host,
@@ -18,7 +18,8 @@ public record GatewaySettings(
     int accountConcurrency,
     int minimumUnreservedConcurrency,
     long maxInvokePayloadBytes,
-    Duration invokeTimeout) {
+    Duration invokeTimeout,
+    Prices prices) {
 
   public static GatewaySettings from(Config root) {
     Config c = root.getConfig("petrel.gateway");
@@ -33,11 +34,12 @@ public record GatewaySettings(
         c.getInt("account-concurrency"),
         c.getInt("minimum-unreserved-concurrency"),
         c.getBytes("max-invoke-payload-size"),
-        c.getDuration("invoke-timeout"));
+        c.getDuration("invoke-timeout"),
+        Prices.from(c));
   }
 
   public GatewaySettings withPort(int newPort) {
     return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
-        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, invokeTimeout);
+        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, invokeTimeout, prices);
   }
 }

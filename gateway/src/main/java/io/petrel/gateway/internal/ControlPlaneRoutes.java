@@ -37,11 +37,13 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private final GatewaySettings settings;
   private final FunctionApi functions;
   private final AliasApi aliases;
+  private final UsageApi usage;
   private final Materializer materializer;
 
   public ControlPlaneRoutes(ApiContext ctx, Materializer materializer) {
     this.settings = ctx.settings;
     this.functions = new FunctionApi(ctx);
+    this.usage = new UsageApi(ctx);
     this.aliases = new AliasApi(ctx);
     this.materializer = materializer;
   }
@@ -68,6 +70,8 @@ public final class ControlPlaneRoutes extends AllDirectives {
         pathPrefix("2021-10-31", () -> notSupported("Function URLs")),
         pathPrefix("petrel", () -> concat(
             path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
+            pathPrefix("v1", () -> path("usage", () -> get(() -> parameterOptional("month", month ->
+                parameterOptional("function", function -> respond(() -> usage.usage(month, function))))))),
             pathPrefix("code", () -> path(segment(), file -> get(() -> respond(() ->
                 functions.downloadCode(file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file)))))))));
   }
