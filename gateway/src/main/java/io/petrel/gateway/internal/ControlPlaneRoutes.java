@@ -10,11 +10,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Rejection;
@@ -22,6 +24,8 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +42,14 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private final FunctionApi functions;
   private final AliasApi aliases;
   private final UsageApi usage;
+  private final QueryApi queries;
   private final Materializer materializer;
 
   public ControlPlaneRoutes(ApiContext ctx, Materializer materializer) {
     this.settings = ctx.settings;
     this.functions = new FunctionApi(ctx);
     this.usage = new UsageApi(ctx);
+    this.queries = new QueryApi(ctx);
     this.aliases = new AliasApi(ctx);
     this.materializer = materializer;
   }
@@ -72,6 +78,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
             path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
             pathPrefix("v1", () -> path("usage", () -> get(() -> parameterOptional("month", month ->
                 parameterOptional("function", function -> respond(() -> usage.usage(month, function))))))),
+            pathPrefix("v1", () -> pathPrefix("functions", () -> pathPrefix(segment(), this::queryRoutes))),
             pathPrefix("code", () -> path(segment(), file -> get(() -> respond(() ->
                 functions.downloadCode(file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file)))))))));
   }
@@ -159,6 +166,24 @@ public final class ControlPlaneRoutes extends AllDirectives {
           .thenCompose(strict -> ApiContext.attempt(() -> operation.apply(strict.getData().toArray())));
       return respond(() -> reply);
     });
+  }
+
+  /** Petrel's invocation and log queries of one function (see {@link QueryApi}). */
+  private Route queryRoutes(String name) {
+    return get(() -> parameterMap(params -> concat(
+        path("invocations", () -> respond(() -> queries.invocations(name, params))),
+        pathPrefix("logs", () -> concat(
+            pathEnd(() -> respond(() -> queries.logs(name, params))),
+            path("tail", () -> respondWithEvents(() -> queries.tail(name, params))))))));
+  }
+
+  /** Answers a stream of server-sent events, or the error that kept it from starting in Lambda's shape. */
+  private Route respondWithEvents(Supplier<CompletionStage<Source<ByteString, NotUsed>>> operation) {
+    return completeWithFuture(ApiContext.attempt(operation).handle((events, error) -> error == null
+        ? HttpResponse.create()
+            .addHeader(RawHeader.create("Cache-Control", "no-cache"))
+            .withEntity(HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), events))
+        : errorResponse(error)));
   }
 
   private Route respond(Supplier<CompletionStage<ApiReply>> operation) {
