@@ -99,15 +99,17 @@ public final class PetrelNode {
         log.info("sandbox: {}", sandbox.get().describe());
       }
       log.info("resource limits: {}", limits.describe());
+      MemoryBudget memory = new MemoryBudget(engine.memoryBudgetMb());
+      NodeMetrics metrics = new NodeMetrics();
       ExecutionServices services = new ExecutionServices(store, runtimes,
           new CodeCache(dataDir.resolve("code"), store, io), RuntimeFiles.install(dataDir.resolve("runtimes")),
-          RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io, new MemoryBudget(engine.memoryBudgetMb()),
+          RuntimeFiles.emptyFolder(dataDir.resolve("environments")), io, memory,
           new ConcurrencyLedger(),
-          sandbox, limits, engine);
+          sandbox, limits, engine, metrics.petrel().observe(memory, store));
       FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-      ServerBinding binding = Gateway.start(system, settings, store, runtimes)
+      ServerBinding binding = Gateway.start(system, settings, store, runtimes, metrics::scrape)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "petrel-gateway-unbind", () ->
           binding.unbind().thenApply(x -> Done.getInstance()));
@@ -117,6 +119,7 @@ public final class PetrelNode {
           CompletableFuture.supplyAsync(() -> {
             io.shutdownNow();
             limits.close();
+            metrics.close();
             store.close();
             return Done.getInstance();
           }));

@@ -63,8 +63,9 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
 
   private record Target(Worker.Spec spec, int limit, boolean reserved) {}
 
-  /** Where an invocation goes; {@code unavailable} when the store could not be read to decide it. */
-  private record Routed(Invoke invoke, Target target, String missing, boolean unavailable) implements Command {}
+  /** Where an invocation goes ({@code unavailable}: the store could not be read); queuedSince: nanoTime or 0. */
+  private record Routed(Invoke invoke, Target target, String missing, boolean unavailable, long queuedSince)
+      implements Command {}
 
   private record IdleExpired(ActorRef<Worker.Command> worker) implements Command {}
 
@@ -156,8 +157,10 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
             services.memory().release(worker);
             if (state.busy()) {
               services.concurrency().finished(function);
+              metrics().finished();
             }
           });
+          services.metrics().entityStopped(function, qualifier);
           return this;
         })
         .build();
@@ -177,14 +180,17 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   private Behavior<Command> onInvoke(Invoke invoke) {
-    getContext().pipeToSelf(route(), (target, error) -> error == null
-        ? new Routed(invoke, target.orElse(null), null, false)
+    getContext().pipeToSelf(services.metrics().timedLookup(this::route), (target, error) -> error == null
+        ? new Routed(invoke, target.orElse(null), null, false, 0)
         : new Routed(invoke, null, "Function could not be resolved: " + rootCause(error).getMessage(),
-            rootCause(error) instanceof StoreException.Unavailable));
+            rootCause(error) instanceof StoreException.Unavailable, 0));
     return this;
   }
 
   private Behavior<Command> onRouted(Routed routed) {
+    if (routed.queuedSince() != 0) {
+      metrics().unqueued(routed.queuedSince()); // decided again: it leaves the queue unless it waits on
+    }
     if (routed.unavailable()) {
       // The store is away: a function that ran here keeps running with the configuration it ran with.
       if (lastTarget == null) {
@@ -193,7 +199,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
             + " later"), null));
         return this;
       }
-      routed = new Routed(routed.invoke(), lastTarget, null, false);
+      routed = new Routed(routed.invoke(), lastTarget, null, false, routed.queuedSince());
     } else {
       lastTarget = routed.target();
     }
@@ -217,11 +223,12 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
           timers.cancel(worker);
           services.memory().markBusy(worker);
           services.concurrency().started(function);
+          metrics().started();
           workers.put(worker, new WorkerState(key, true));
           worker.tell(new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()));
         }
       }
-      case QUEUE -> queue.add(routed);
+      case QUEUE -> enqueue(routed);
       case THROTTLE_RESERVED -> throttle(routed, "ReservedFunctionConcurrentInvocationLimitExceeded",
           "Rate Exceeded.");
       case THROTTLE_QUEUE_FULL -> throttle(routed, "ConcurrentInvocationLimitExceeded", "Rate Exceeded.");
@@ -240,7 +247,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     if (services.memory().tryReserve(memory)) {
       startWorker(routed, key, memory);
     } else if (services.memory().evictFor(memory) && queue.size() < services.settings().queueLimit()) {
-      queue.add(routed);
+      enqueue(routed);
       timers.startSingleTimer(RetryQueued.INSTANCE, RetryQueued.INSTANCE, Duration.ofMillis(20));
     } else {
       throttle(routed, "ConcurrentInvocationLimitExceeded", "Rate Exceeded: this node's memory for execution"
@@ -252,14 +259,21 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     // Idle workers of an older configuration of this version (a replaced $LATEST) will never be used again.
     retireStale(routed.target().spec().version(), key);
     ActorRef<Worker.Command> worker = getContext().spawnAnonymous(Worker.create(services, routed.target().spec(),
-        new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()), getContext().getSelf()));
+        new Worker.Run(routed.invoke().invocation(), routed.invoke().replyTo()), getContext().getSelf(),
+        metrics()));
     getContext().watchWith(worker, new WorkerGone(worker));
     services.memory().track(worker, memory, getContext().getSelf());
     services.concurrency().started(function);
+    metrics().started();
     workers.put(worker, new WorkerState(key, true));
   }
 
+  private void enqueue(Routed r) {
+    queue.add(new Routed(r.invoke(), r.target(), r.missing(), r.unavailable(), metrics().queued(r.queuedSince())));
+  }
+
   private void throttle(Routed routed, String reason, String message) {
+    metrics().throttled(reason);
     routed.invoke().replyTo().tell(new InvokeResult(routed.target().spec().version(),
         new Outcome.Throttled(reason, message), null));
   }
@@ -271,6 +285,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     }
     if (state.busy()) {
       services.concurrency().finished(function);
+      metrics().finished();
     }
     workers.put(free.worker(), new WorkerState(state.key(), false));
     services.memory().markIdle(free.worker());
@@ -285,6 +300,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     services.memory().release(gone.worker());
     if (state != null && state.busy()) {
       services.concurrency().finished(function);
+      metrics().finished();
     }
     if (state != null) {
       Deque<ActorRef<Worker.Command>> ready = idle.get(state.key());
@@ -365,6 +381,11 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
           .thenApply(v -> v.map(version ->
               new Target(new Worker.Spec(function, version.version(), version.config(), arn), limit, reserved)));
     });
+  }
+
+  /** This qualifier's meters; asked for only once an invocation found the function (no series for unknown names). */
+  private FunctionMetrics metrics() {
+    return services.metrics().function(function, qualifier);
   }
 
   /** Workers are reused only for exactly the configuration they were started with. */

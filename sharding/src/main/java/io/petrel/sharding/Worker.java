@@ -31,7 +31,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Owns one execution environment of one function version. It is created with its first invocation (a cold
  * start: fetch code, start the runtime, wait for its first poll), then runs one invocation at a time. It
  * enforces the timeout (the environment is destroyed), turns a crash into Runtime.ExitError, writes START / END /
- * REPORT log lines, the log lines and an invocation record, and tells its entity when it is free or gone.
+ * REPORT log lines, the log lines and an invocation record (counted in the entity's meters as it is written), and
+ * tells its entity when it is free or gone.
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
@@ -59,8 +60,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final ExecutionServices services;
   private final Spec spec;
   private final ActorRef<FunctionAlias.Command> entity;
+  private final FunctionMetrics metrics;
   private final TimerScheduler<Command> timers;
   private final String logStream;
+  private PetrelMetrics.EnvironmentState state;
   private Environment environment;
   private Double pendingInitMs;
   // the invocation in progress
@@ -69,26 +72,29 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Instant currentStart;
 
   private Worker(ActorContext<Command> ctx, TimerScheduler<Command> timers, ExecutionServices services, Spec spec,
-      ActorRef<FunctionAlias.Command> entity) {
+      ActorRef<FunctionAlias.Command> entity, FunctionMetrics metrics) {
     super(ctx);
     this.timers = timers;
     this.services = services;
     this.spec = spec;
     this.entity = entity;
+    this.metrics = metrics;
     this.logStream = Instant.now().toString().substring(0, 10).replace('-', '/') + "/[" + spec.version() + "]"
         + UUID.randomUUID().toString().replace("-", "");
   }
 
-  public static Behavior<Command> create(ExecutionServices services, Spec spec, Run first,
-      ActorRef<FunctionAlias.Command> entity) {
+  /** A worker whose invocations count in {@code metrics}, those of the qualifier its entity serves. */
+  static Behavior<Command> create(ExecutionServices services, Spec spec, Run first,
+      ActorRef<FunctionAlias.Command> entity, FunctionMetrics metrics) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      Worker worker = new Worker(ctx, timers, services, spec, entity);
+      Worker worker = new Worker(ctx, timers, services, spec, entity, metrics);
       worker.startEnvironment(first);
       return worker;
     }));
   }
 
   private void startEnvironment(Run first) {
+    become(PetrelMetrics.EnvironmentState.STARTING);
     current = first;
     currentStartNanos = System.nanoTime();
     currentStart = Instant.now();
@@ -165,6 +171,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Behavior<Command> onStarted(Started started) {
     environment = started.environment();
     pendingInitMs = started.initDurationMs();
+    become(PetrelMetrics.EnvironmentState.BUSY);
     ActorRef<Command> self = getContext().getSelf();
     environment.exited().thenAccept(p -> self.tell(new Exited(p.exitValue())));
     dispatch();
@@ -179,6 +186,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onRun(Run run) {
+    become(PetrelMetrics.EnvironmentState.BUSY);
     current = run;
     currentStartNanos = System.nanoTime();
     currentStart = Instant.now();
@@ -251,7 +259,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (environment != null) {
       environment.destroy();
     }
+    become(null);
     return this;
+  }
+
+  /** Moves this environment to another state in the node's meters; null once it is gone. */
+  private void become(PetrelMetrics.EnvironmentState next) {
+    services.metrics().environmentMoved(state, next);
+    state = next;
   }
 
   /** Replies, writes logs and the record, and frees or retires this worker. */
@@ -279,14 +294,17 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         + "\tMemory Size: %d MB\tMax Memory Used: %d MB%s", id, durationMs, billedMs, spec.config().memorySizeMb(),
         maxMemory, init.map(ms -> String.format("\tInit Duration: %.2f ms", ms)).orElse(""))));
     services.store().appendLogs(log);
-    services.store().record(new InvocationRecord(id, spec.function(), spec.version(), spec.version(), currentStart,
+    InvocationRecord record = new InvocationRecord(id, spec.function(), spec.version(), spec.version(), currentStart,
         durationMs, billedMs, spec.config().memorySizeMb(), maxMemory, init, outcomeName,
         outcome instanceof Outcome.FunctionError e ? Optional.of(errorTypeOf(e.body(), "Unhandled"))
-            : Optional.empty()));
+            : Optional.empty());
+    services.store().record(record);
+    metrics.recorded(record);
 
     String tail = run.invocation().tailLogs() ? tail(log) : null;
     run.replyTo().tell(new FunctionAlias.InvokeResult(spec.version(), outcome, tail));
     if (reusable) {
+      become(PetrelMetrics.EnvironmentState.IDLE);
       entity.tell(new FunctionAlias.WorkerFree(getContext().getSelf()));
     } else {
       entity.tell(new FunctionAlias.WorkerGone(getContext().getSelf()));
