@@ -15,10 +15,27 @@ public final class Petrel {
       usage: petrel dev  [--port N] [--host ADDRESS] [--data-dir DIR]
              petrel node [--port N] [--host ADDRESS] [--data-dir DIR] [--cassandra HOST:PORT,...]
                          [--datacenter DC] [--keyspace NAME] [--replication-factor N]
+             petrel deploy <folder|zip> [--name NAME] [--runtime R] [--handler H] [--memory MB] [--timeout S]
+                           [--env K=V]... [--publish] [--alias NAME]
+             petrel invoke <function[:qualifier]> [payload-json | @file] [--log]
+             petrel logs <function> [--follow] [--since 10m|1h|2d|INSTANT] [--request-id ID] [--filter PATTERN]
+             petrel invocations <function> [--since 1h] [--outcome OUTCOME] [--limit N]
+             petrel usage [--month YYYY-MM] [--function NAME]
+             petrel functions
         dev        run a single node with the embedded SQLite store (defaults: port 9000, data dir .petrel)
         node       run a cluster node that keeps everything in Cassandra (default 127.0.0.1:9042, keyspace
                    petrel); more settings (seed nodes, credentials, consistency) in an application.conf
                    or with -Dpetrel.cassandra...=...; see petrel.cassandra in the node's reference.conf
+        deploy     create or update a function from a folder or zip; publish a version, move an alias
+        invoke     invoke a function and print its response payload
+        logs       print a function's log lines; --follow keeps printing new ones
+        invocations
+                   list a function's invocations: duration, memory, outcome
+        usage      requests, GB-seconds and cost of a month, with the free tier
+        functions  list the functions
+                   These talk to a running node: --endpoint URL, else PETREL_ENDPOINT, else
+                   http://127.0.0.1:9000. 'petrel COMMAND --help' explains each. Exit code 0 on success,
+                   1 when a call failed, 2 on a usage error.
       environment: PETREL_PORT, PETREL_HOST, PETREL_DATA_DIR, PETREL_REGION, PETREL_ACCOUNT,
                    PETREL_CLUSTER_PORT, PETREL_CASSANDRA_CONTACT_POINTS, PETREL_CASSANDRA_DATACENTER,
                    PETREL_CASSANDRA_KEYSPACE, PETREL_CASSANDRA_USERNAME, PETREL_CASSANDRA_PASSWORD
@@ -34,6 +51,8 @@ public final class Petrel {
     switch (args[0]) {
       case "dev" -> run(args, false);
       case "node" -> run(args, true);
+      case "deploy", "invoke", "logs", "invocations", "usage", "functions" ->
+          System.exit(io.petrel.node.cli.Cli.run(args));
       default -> fail("unknown command '" + args[0] + "'\n" + USAGE);
     }
   }
