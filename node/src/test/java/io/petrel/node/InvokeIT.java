@@ -172,6 +172,19 @@ class InvokeIT {
     assertThat(invoke("sleepy", "{}").functionError()).isNull();
   }
 
+  @Test
+  void the_first_invocation_of_a_new_environment_times_out_like_any_other() {
+    String code = PYTHON_ECHO + "# sleepy when cold\n";
+    lambda.createFunction(r -> r.functionName("sleepy-cold").runtime(python).handler("app.handler").timeout(1)
+        .code(c -> c.zipFile(TestNodes.zip(Map.of("app.py", code)))));
+    long started = System.nanoTime();
+    InvokeResponse timedOut = invoke("sleepy-cold", "{\"sleep\": 8}");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(timedOut.payload().asUtf8String()).contains("Task timed out after 1.00 seconds");
+    assertThat(took).as("a 1 s timeout plus the cold start").isLessThan(Duration.ofSeconds(5));
+  }
+
   /** Host processes whose command line names this code folder: the environment's (its sandbox binds it). */
   private static long processesMentioning(String codeFolder) {
     return ProcessHandle.allProcesses()

@@ -174,6 +174,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     become(PetrelMetrics.EnvironmentState.BUSY);
     ActorRef<Command> self = getContext().getSelf();
     environment.exited().thenAccept(p -> self.tell(new Exited(p.exitValue())));
+    // Initialization had its own bound; from here the function's timeout applies, as on a warm invocation.
+    timers.startSingleTimer(TimedOut.INSTANCE, TimedOut.INSTANCE, Duration.ofSeconds(spec.config().timeoutSeconds()));
     dispatch();
     return this;
   }
