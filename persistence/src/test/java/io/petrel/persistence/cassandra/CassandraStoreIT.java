@@ -138,6 +138,26 @@ class CassandraStoreIT extends StoreContract {
   }
 
   @Test
+  void records_beyond_the_buffer_limit_are_refused_and_counted_and_every_accepted_one_is_stored() {
+    FunctionId id = new FunctionId("acct-" + UUID.randomUUID(), "bursty");
+    Instant start = Instant.parse("2025-07-01T08:00:00Z");
+    int handed = 2_000;
+    try (CassandraStore small = CassandraStore.connect(settings.withBufferLimit(10), Duration.ofMinutes(1))) {
+      for (int i = 0; i < handed; i++) {
+        small.record(new InvocationRecord("req-" + i, id, "$LATEST", "$LATEST", start.plusMillis(i), 1.0, 1, 128,
+            30, Optional.empty(), "Success", Optional.empty()));
+      }
+      await(small.flush());
+      long refused = small.refusedItems();
+      int stored = await(small.listInvocations(id, start, 10_000)).size();
+
+      assertThat(refused).as("refused").isPositive();
+      assertThat(stored + refused).as("stored + refused").isEqualTo(handed);
+      assertThat(small.bufferedItems()).isZero();
+    }
+  }
+
+  @Test
   void a_cassandra_that_does_not_answer_is_retried_and_then_reported_in_one_clear_error() throws Exception {
     int closedPort;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
