@@ -24,13 +24,14 @@ import org.HdrHistogram.Histogram;
  *   <li>a plain single-row INSERT (no condition) of a row the size of a version's configuration;
  *   <li>a SELECT of a whole function partition, the read every change of a function starts with;
  *   <li>a conditional batch, {@code UPDATE .. SET seq = ? IF seq = ?} plus one INSERT on the same partition,
- *       the shape of the write that ends a publish (a lightweight transaction: Paxos rounds).
+ *       the shape of the write that ends a publish (a lightweight transaction: Paxos rounds);
+ *   <li>the last two back to back, per sample: the two round trips a publish makes, without the store.
  * </ul>
  *
- * The three are interleaved, one of each per sample, so that they see the same conditions.
+ * They are interleaved, one of each per sample, so that they see the same conditions.
  */
 final class CqlReference {
-  private static final int WARMUP = 100;
+  private static final int WARMUP = 200;
   private static final int PARTITIONS = 20;
 
   /** The round-trip latencies of one statement. */
@@ -79,6 +80,7 @@ final class CqlReference {
     Histogram inserts = Latencies.newHistogram();
     Histogram selects = Latencies.newHistogram();
     Histogram conditional = Latencies.newHistogram();
+    Histogram readThenConditional = Latencies.newHistogram();
     for (int i = 0; i < WARMUP + samples; i++) {
       boolean recorded = i >= WARMUP;
       String k = "ref-" + i % PARTITIONS;
@@ -89,13 +91,16 @@ final class CqlReference {
       session.execute(insert.bind(k, "row-" + i, row));
       record(recorded, inserts, start);
 
-      start = System.nanoTime();
+      long readStart = System.nanoTime();
       ResultSet rows = session.execute(select.bind(function.account(), function.name()));
       int count = 0;
       for (var ignored : rows) {
         count++;
       }
-      record(recorded, selects, start);
+      long readNanos = System.nanoTime() - readStart;
+      if (recorded) {
+        Latencies.recordNanos(selects, readNanos);
+      }
       if (count == 0) {
         throw new BenchmarkException("the partition of function " + function + " is empty");
       }
@@ -107,7 +112,11 @@ final class CqlReference {
           .add(insert.bind(k, "lwt-" + i, row));
       start = System.nanoTime();
       boolean applied = session.execute(batch).wasApplied();
-      record(recorded, conditional, start);
+      long conditionalNanos = System.nanoTime() - start;
+      if (recorded) {
+        Latencies.recordNanos(conditional, conditionalNanos);
+        Latencies.recordNanos(readThenConditional, readNanos + conditionalNanos);
+      }
       if (!applied) {
         throw new BenchmarkException("a conditional batch on " + k + " did not apply; is something else writing?");
       }
@@ -115,7 +124,8 @@ final class CqlReference {
     }
     return List.of(new Result("INSERT one row, no condition", inserts),
         new Result("SELECT one function partition", selects),
-        new Result("conditional batch (UPDATE IF seq = ? + INSERT)", conditional));
+        new Result("conditional batch (UPDATE IF seq = ? + INSERT)", conditional),
+        new Result("SELECT partition, then conditional batch", readThenConditional));
   }
 
   private static void record(boolean recorded, Histogram histogram, long startNanos) {

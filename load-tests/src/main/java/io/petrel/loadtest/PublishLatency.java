@@ -38,7 +38,7 @@ import org.HdrHistogram.Histogram;
  * the content that call published.
  */
 final class PublishLatency {
-  static final int WARMUP = 20;
+  static final int WARMUP = 200; // JIT of this JVM and of Cassandra's LWT path: p50 settles after ~500 LWTs
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
 
   /** Latencies of the sequential calls of one engine. */

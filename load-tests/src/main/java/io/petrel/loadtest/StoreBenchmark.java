@@ -42,6 +42,7 @@ public final class StoreBenchmark {
   private final StoreBenchOptions options;
   private final Deque<Runnable> cleanup = new ArrayDeque<>(); // run last-in first-out, once
   private volatile boolean failed = true; // until the report is printed
+  private volatile boolean interrupted; // Ctrl-C or SIGTERM: nothing to keep for later
 
   private StoreBenchmark(StoreBenchOptions options) {
     this.options = options;
@@ -65,21 +66,26 @@ public final class StoreBenchmark {
       return;
     }
     StoreBenchmark benchmark = new StoreBenchmark(options);
-    Runtime.getRuntime().addShutdownHook(new Thread(benchmark::cleanUp, "bench-cleanup")); // Ctrl-C too
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C too
+      benchmark.interrupted = true;
+      benchmark.cleanUp();
+    }, "bench-cleanup"));
     try {
       String report = benchmark.run();
       benchmark.failed = false;
       benchmark.cleanUp();
       System.out.println();
       System.out.print(report);
-    } catch (BenchmarkException e) {
-      System.err.println("bench-store: error: " + e.getMessage());
-      benchmark.cleanUp();
-      System.exit(1);
-    } catch (RuntimeException | Error e) { // a bug, or modules built apart: the trace tells which
-      System.err.print("bench-store: error: ");
-      e.printStackTrace();
-      benchmark.cleanUp();
+    } catch (RuntimeException | Error e) {
+      if (!benchmark.interrupted) { // else the shutdown hook is cleaning up, closing the stores under the run
+        System.err.print("bench-store: error: ");
+        if (e instanceof BenchmarkException) {
+          System.err.println(e.getMessage());
+        } else {
+          e.printStackTrace(); // a bug, or modules built apart: the trace tells which
+        }
+        benchmark.cleanUp();
+      }
       System.exit(1);
     }
   }
@@ -97,7 +103,7 @@ public final class StoreBenchmark {
           options.cassandraDir() == null ? "" : " in " + options.cassandraDir());
       long start = System.nanoTime();
       node = BenchCassandra.start(options.cassandraDir(), options.cassandraHeap());
-      onCleanup(() -> node.stop(failed));
+      onCleanup(() -> node.stop(failed && !interrupted)); // a failure keeps Cassandra's log
       progress("Cassandra ready at %s in %.1f s", node.contactPoint(), (System.nanoTime() - start) / 1e9);
     }
     String keyspace = "bench_" + DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").format(startedAt) + "_"
