@@ -53,6 +53,10 @@ public record CassandraYaml(
         memtable_offheap_space: 64MiB
         concurrent_compactors: 1
         auto_snapshot: false
+        # Building a storage-attached index buffers up to this much heap per segment; the default (1 GiB) is the
+        # whole heap of a small node, which then dies of OutOfMemoryError during compaction.
+        sai_options:
+          segment_write_buffer_size: 64MiB
 
         authenticator: AllowAllAuthenticator
         authorizer: AllowAllAuthorizer
