@@ -78,8 +78,8 @@ final class StoreReport {
         + "  items/s counts records and log lines; hand-over s: until the last record was handed over; cores: CPU"
         + " time used during\n  the median run / its duration (client: this JVM; Cassandra: its JVM, also during"
         + " the SQLite runs, n/a when the\n  benchmark did not start it)\n"
-        + String.format(Locale.ROOT, "  the Cassandra store's buffer limit was raised to %,d items so that a burst"
-            + " of this size is not refused%n", results.bufferLimit())
+        + String.format(Locale.ROOT, "  the Cassandra store's buffer limit was set to %,d items (default 200,000)"
+            + " so that no burst of this size is refused%n", results.bufferLimit())
         + String.format(Locale.ROOT, "%nAim: at least %,.0f invocation records/s on one local node (Cassandra)%n",
             AIM_RECORDS_PER_SECOND)
         + aim(withLines) + aim(alone);
