@@ -29,6 +29,7 @@ import io.petrel.persistence.internal.CassandraSchema;
 import io.petrel.persistence.internal.ConfigJson;
 import io.petrel.persistence.internal.Cql;
 import io.petrel.persistence.internal.FunctionPartition;
+import io.petrel.persistence.internal.StoreRules;
 import io.petrel.persistence.internal.FunctionPartition.PublishedVersion;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,11 +221,11 @@ public final class CassandraStore implements PetrelStore {
     if (marker != null && !marker.isEmpty()) {
       int colon = marker.lastIndexOf(':');
       afterName = colon < 0 ? marker : marker.substring(0, colon);
-      afterVersion = colon < 0 ? Long.MAX_VALUE : parseOr(marker.substring(colon + 1), Long.MAX_VALUE);
+      afterVersion = colon < 0 ? Long.MAX_VALUE : StoreRules.parseOr(marker.substring(colon + 1), Long.MAX_VALUE);
     }
     List<VersionedConfig> items = new ArrayList<>();
     return Cql.translated(listFrom(account, includeVersions, afterName, afterVersion, afterName, limit + 1, items)
-        .thenApply(ignored -> page(items, limit, last -> last.function().name() + ":"
+        .thenApply(ignored -> StoreRules.page(items, limit, last -> last.function().name() + ":"
             + (last.isLatest() ? "0" : last.version()))));
   }
 
@@ -273,7 +274,7 @@ public final class CassandraStore implements PetrelStore {
       FunctionId id, String expectedRevisionId, UnaryOperator<FunctionConfig> changeOfLatest) {
     return change(id, p -> {
       FunctionDefinition current = require(p);
-      checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
+      StoreRules.checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
       FunctionConfig latest = changeOfLatest.apply(current.latest());
       return Change.of(current.withLatest(latest),
           writeLatest.bind(ConfigJson.write(latest), id.account(), id.name()));
@@ -310,7 +311,7 @@ public final class CassandraStore implements PetrelStore {
       FunctionId id, String expectedRevisionId, String description, String versionRevisionId, Instant now) {
     return change(id, p -> {
       FunctionDefinition function = require(p);
-      checkRevision(expectedRevisionId, function.latest().revisionId(), "function");
+      StoreRules.checkRevision(expectedRevisionId, function.latest().revisionId(), "function");
       var newest = p.versions().lastEntry();
       if (newest != null && newest.getValue().publishedFrom().sameContentAs(function.latest())) {
         return new Change<>(newest.getValue().version(), List.of());
@@ -339,14 +340,14 @@ public final class CassandraStore implements PetrelStore {
 
   @Override
   public CompletionStage<Page<VersionedConfig>> listVersions(FunctionId id, String marker, int limit) {
-    long after = marker == null || marker.isEmpty() ? 0 : parseOr(marker, Long.MAX_VALUE);
+    long after = marker == null || marker.isEmpty() ? 0 : StoreRules.parseOr(marker, Long.MAX_VALUE);
     return Cql.translated(readPartition(id).thenApply(p -> {
       require(p);
       List<VersionedConfig> items = p.versions().tailMap(after, false).values().stream()
           .limit(limit + 1L)
           .map(PublishedVersion::version)
           .toList();
-      return page(items, limit, VersionedConfig::version);
+      return StoreRules.page(items, limit, VersionedConfig::version);
     }));
   }
 
@@ -355,7 +356,7 @@ public final class CassandraStore implements PetrelStore {
     return change(id, p -> {
       require(p);
       if (!p.versions().containsKey(version)) {
-        throw notFound(id, Long.toString(version));
+        throw StoreRules.notFound(id, Long.toString(version));
       }
       String v = Long.toString(version);
       for (Alias alias : p.aliases().values()) {
@@ -402,7 +403,7 @@ public final class CassandraStore implements PetrelStore {
           .filter(a -> functionVersion == null || a.references(functionVersion))
           .limit(limit + 1L)
           .toList();
-      return page(items, limit, Alias::name);
+      return StoreRules.page(items, limit, Alias::name);
     }));
   }
 
@@ -413,9 +414,9 @@ public final class CassandraStore implements PetrelStore {
       require(p);
       Alias current = p.aliases().get(alias.name());
       if (current == null) {
-        throw aliasNotFound(id, alias.name());
+        throw StoreRules.aliasNotFound(id, alias.name());
       }
-      checkRevision(expectedRevisionId, current.revisionId(), "alias");
+      StoreRules.checkRevision(expectedRevisionId, current.revisionId(), "alias");
       requireVersions(p, alias);
       return Change.of(alias, bindAlias(alias));
     });
@@ -426,7 +427,7 @@ public final class CassandraStore implements PetrelStore {
     return change(id, p -> {
       require(p);
       if (!p.aliases().containsKey(name)) {
-        throw aliasNotFound(id, name);
+        throw StoreRules.aliasNotFound(id, name);
       }
       return new Change<Void>(null, List.of(deleteItem.bind(id.account(), id.name(), FunctionPartition.aliasItem(name))));
     });
@@ -617,7 +618,7 @@ public final class CassandraStore implements PetrelStore {
   // ---- checks, shared with the embedded engine in meaning ----
 
   private static FunctionDefinition require(FunctionPartition p) {
-    return p.function().orElseThrow(() -> notFound(p.id(), null));
+    return p.function().orElseThrow(() -> StoreRules.notFound(p.id(), null));
   }
 
   private static void requireVersions(FunctionPartition p, Alias alias) {
@@ -628,45 +629,14 @@ public final class CassandraStore implements PetrelStore {
       if (VersionedConfig.LATEST.equals(v)) {
         continue;
       }
-      long number = parseOr(v, -1);
+      long number = StoreRules.parseOr(v, -1);
       if (number < 1 || !p.versions().containsKey(number)) {
-        throw notFound(alias.function(), v);
+        throw StoreRules.notFound(alias.function(), v);
       }
     }
   }
 
   private static Integer reserved(OptionalInt reserved) {
     return reserved.isPresent() ? reserved.getAsInt() : null;
-  }
-
-  private static void checkRevision(String expected, String actual, String what) {
-    if (expected != null && !expected.equals(actual)) {
-      throw new StoreException.PreconditionFailed("The Revision Id provided does not match the latest Revision Id"
-          + " of the " + what + ". Call the Get operation to get the latest Revision Id");
-    }
-  }
-
-  private static <T> Page<T> page(List<T> fetched, int limit, Function<T, String> markerOf) {
-    if (fetched.size() <= limit) {
-      return new Page<>(fetched, Optional.empty());
-    }
-    List<T> items = fetched.subList(0, limit);
-    return new Page<>(items, Optional.of(markerOf.apply(items.get(items.size() - 1))));
-  }
-
-  private static long parseOr(String s, long fallback) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  private static StoreException.NotFound notFound(FunctionId id, String qualifier) {
-    return new StoreException.NotFound("Function not found: " + id.name() + (qualifier == null ? "" : ":" + qualifier));
-  }
-
-  private static StoreException.NotFound aliasNotFound(FunctionId id, String alias) {
-    return new StoreException.NotFound("Alias not found: " + id.name() + ":" + alias);
   }
 }

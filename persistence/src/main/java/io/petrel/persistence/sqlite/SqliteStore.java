@@ -14,6 +14,7 @@ import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.ConfigJson;
 import io.petrel.persistence.internal.Sha256;
+import io.petrel.persistence.internal.StoreRules;
 import io.petrel.persistence.internal.SqliteDatabase;
 import io.petrel.persistence.internal.SqliteInvocationLog;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class SqliteStore implements PetrelStore {
     if (marker != null && !marker.isEmpty()) {
       int colon = marker.lastIndexOf(':');
       afterName = colon < 0 ? marker : marker.substring(0, colon);
-      afterVersion = colon < 0 ? Long.MAX_VALUE : parseOr(marker.substring(colon + 1), Long.MAX_VALUE);
+      afterVersion = colon < 0 ? Long.MAX_VALUE : StoreRules.parseOr(marker.substring(colon + 1), Long.MAX_VALUE);
     }
     String sql = includeVersions
         ? "SELECT name, 0 AS v, latest AS config FROM functions WHERE account = ?1"
@@ -111,7 +112,7 @@ public final class SqliteStore implements PetrelStore {
           }
         }
       }
-      return page(items, limit, last -> last.function().name() + ":"
+      return StoreRules.page(items, limit, last -> last.function().name() + ":"
           + (last.isLatest() ? "0" : last.version()));
     });
   }
@@ -121,7 +122,7 @@ public final class SqliteStore implements PetrelStore {
       FunctionId id, String expectedRevisionId, UnaryOperator<FunctionConfig> change) {
     return db.transaction(c -> {
       FunctionDefinition current = requireFunction(c, id);
-      checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
+      StoreRules.checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
       FunctionConfig latest = change.apply(current.latest());
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE functions SET latest = ? WHERE account = ? AND name = ?")) {
@@ -172,7 +173,7 @@ public final class SqliteStore implements PetrelStore {
       FunctionId id, String expectedRevisionId, String description, String versionRevisionId, Instant now) {
     return db.transaction(c -> {
       FunctionDefinition function = requireFunction(c, id);
-      checkRevision(expectedRevisionId, function.latest().revisionId(), "function");
+      StoreRules.checkRevision(expectedRevisionId, function.latest().revisionId(), "function");
       Optional<VersionedConfig> newest = newestVersion(c, id);
       if (newest.isPresent() && publishedFrom(c, newest.get()).sameContentAs(function.latest())) {
         return newest.get();
@@ -218,7 +219,7 @@ public final class SqliteStore implements PetrelStore {
 
   @Override
   public CompletionStage<Page<VersionedConfig>> listVersions(FunctionId id, String marker, int limit) {
-    long after = marker == null || marker.isEmpty() ? 0 : parseOr(marker, Long.MAX_VALUE);
+    long after = marker == null || marker.isEmpty() ? 0 : StoreRules.parseOr(marker, Long.MAX_VALUE);
     return db.read(c -> {
       requireFunction(c, id);
       List<VersionedConfig> items = new ArrayList<>();
@@ -234,7 +235,7 @@ public final class SqliteStore implements PetrelStore {
           }
         }
       }
-      return page(items, limit, VersionedConfig::version);
+      return StoreRules.page(items, limit, VersionedConfig::version);
     });
   }
 
@@ -243,7 +244,7 @@ public final class SqliteStore implements PetrelStore {
     return db.transaction(c -> {
       requireFunction(c, id);
       if (readVersion(c, id, version).isEmpty()) {
-        throw notFound(id, Long.toString(version));
+        throw StoreRules.notFound(id, Long.toString(version));
       }
       String v = Long.toString(version);
       for (Alias alias : readAliases(c, id, null, "", Integer.MAX_VALUE)) {
@@ -289,7 +290,7 @@ public final class SqliteStore implements PetrelStore {
     return db.read(c -> {
       requireFunction(c, id);
       List<Alias> items = readAliases(c, id, functionVersion, marker == null ? "" : marker, limit + 1);
-      return page(items, limit, Alias::name);
+      return StoreRules.page(items, limit, Alias::name);
     });
   }
 
@@ -298,8 +299,8 @@ public final class SqliteStore implements PetrelStore {
     return db.transaction(c -> {
       requireFunction(c, alias.function());
       Alias current = readAlias(c, alias.function(), alias.name())
-          .orElseThrow(() -> aliasNotFound(alias.function(), alias.name()));
-      checkRevision(expectedRevisionId, current.revisionId(), "alias");
+          .orElseThrow(() -> StoreRules.aliasNotFound(alias.function(), alias.name()));
+      StoreRules.checkRevision(expectedRevisionId, current.revisionId(), "alias");
       requireVersions(c, alias);
       writeAlias(c, alias, "UPDATE aliases SET function_version = ?, description = ?, routing_version = ?,"
           + " routing_weight = ?, revision_id = ? WHERE account = ? AND name = ? AND alias = ?");
@@ -317,7 +318,7 @@ public final class SqliteStore implements PetrelStore {
         st.setString(2, id.name());
         st.setString(3, name);
         if (st.executeUpdate() == 0) {
-          throw aliasNotFound(id, name);
+          throw StoreRules.aliasNotFound(id, name);
         }
       }
       return null;
@@ -437,7 +438,7 @@ public final class SqliteStore implements PetrelStore {
   }
 
   private static FunctionDefinition requireFunction(Connection c, FunctionId id) throws SQLException {
-    return readFunction(c, id).orElseThrow(() -> notFound(id, null));
+    return readFunction(c, id).orElseThrow(() -> StoreRules.notFound(id, null));
   }
 
   private static Optional<VersionedConfig> readVersion(Connection c, FunctionId id, long version)
@@ -490,9 +491,9 @@ public final class SqliteStore implements PetrelStore {
       if (VersionedConfig.LATEST.equals(v)) {
         continue;
       }
-      long number = parseOr(v, -1);
+      long number = StoreRules.parseOr(v, -1);
       if (number < 1 || readVersion(c, alias.function(), number).isEmpty()) {
-        throw notFound(alias.function(), v);
+        throw StoreRules.notFound(alias.function(), v);
       }
     }
   }
@@ -559,36 +560,5 @@ public final class SqliteStore implements PetrelStore {
     } else {
       st.setNull(index, Types.INTEGER);
     }
-  }
-
-  private static void checkRevision(String expected, String actual, String what) {
-    if (expected != null && !expected.equals(actual)) {
-      throw new StoreException.PreconditionFailed("The Revision Id provided does not match the latest Revision Id"
-          + " of the " + what + ". Call the Get operation to get the latest Revision Id");
-    }
-  }
-
-  private static <T> Page<T> page(List<T> fetched, int limit, java.util.function.Function<T, String> markerOf) {
-    if (fetched.size() <= limit) {
-      return new Page<>(fetched, Optional.empty());
-    }
-    List<T> items = fetched.subList(0, limit);
-    return new Page<>(items, Optional.of(markerOf.apply(items.get(items.size() - 1))));
-  }
-
-  private static long parseOr(String s, long fallback) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  private static StoreException.NotFound notFound(FunctionId id, String qualifier) {
-    return new StoreException.NotFound("Function not found: " + id.name() + (qualifier == null ? "" : ":" + qualifier));
-  }
-
-  private static StoreException.NotFound aliasNotFound(FunctionId id, String alias) {
-    return new StoreException.NotFound("Alias not found: " + id.name() + ":" + alias);
   }
 }
