@@ -20,7 +20,9 @@ public interface InvocationStore {
   CompletionStage<Void> flush();
 
   /** A function's invocations started at or after {@code from}, oldest first. */
-  CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit);
+  default CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
+    return findInvocations(function, InvocationQuery.between(from, Instant.ofEpochMilli(Long.MAX_VALUE), limit));
+  }
 
   /**
    * A function's invocations that started in {@code [from, to)}, oldest first (ties by request id), at most

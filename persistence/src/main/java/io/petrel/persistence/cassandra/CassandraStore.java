@@ -463,11 +463,6 @@ public final class CassandraStore implements PetrelStore {
   }
 
   @Override
-  public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
-    return Cql.translated(invocations.listInvocations(function, from, limit));
-  }
-
-  @Override
   public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
     return Cql.translated(invocations.findInvocations(function, query));
   }

@@ -413,10 +413,6 @@ public final class CassandraInvocationLog {
 
   // ---- reading ----
 
-  public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
-    return findInvocations(function, InvocationQuery.between(from, Instant.ofEpochMilli(Long.MAX_VALUE), limit));
-  }
-
   public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
     long fromMs = query.from().toEpochMilli();
     long toMs = query.to().toEpochMilli();

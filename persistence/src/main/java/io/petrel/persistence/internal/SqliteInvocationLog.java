@@ -146,10 +146,6 @@ public final class SqliteInvocationLog {
     st.setString(13, r.errorType().orElse(null));
   }
 
-  public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
-    return findInvocations(function, InvocationQuery.between(from, Instant.ofEpochMilli(Long.MAX_VALUE), limit));
-  }
-
   public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
     return db.read(c -> {
       try (PreparedStatement st = c.prepareStatement("SELECT request_id, qualifier, executed_version, start_ms,"

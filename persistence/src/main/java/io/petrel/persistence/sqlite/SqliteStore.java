@@ -378,11 +378,6 @@ public final class SqliteStore implements PetrelStore {
   }
 
   @Override
-  public CompletionStage<List<InvocationRecord>> listInvocations(FunctionId function, Instant from, int limit) {
-    return invocations.listInvocations(function, from, limit);
-  }
-
-  @Override
   public CompletionStage<List<InvocationRecord>> findInvocations(FunctionId function, InvocationQuery query) {
     return invocations.findInvocations(function, query);
   }
