@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * Tests may stop, kill and start it again through {@link #server()}; they must leave it running.
  */
 public final class TestCassandra {
-  private static TestCassandra shared;
-  private static RuntimeException failure;
+  private static final OncePerJvm<TestCassandra> SHARED = new OncePerJvm<>(TestCassandra::start);
 
   private final LocalCassandra server;
 
@@ -24,20 +23,10 @@ public final class TestCassandra {
    * The shared node, started if this is the first call of this JVM. If it could not start, every call throws
    * that failure at once rather than trying again.
    */
-  public static synchronized TestCassandra shared() {
-    if (failure != null) {
-      throw failure;
-    }
-    if (shared == null) {
-      try {
-        shared = start();
-      } catch (RuntimeException e) {
-        failure = e;
-        throw e;
-      }
-    }
-    return shared;
+  public static TestCassandra shared() {
+    return SHARED.get();
   }
+
 
   private static TestCassandra start() {
     Path dir = TestServerDirs.create("cassandra", LocalCassandra.PID_FILE);

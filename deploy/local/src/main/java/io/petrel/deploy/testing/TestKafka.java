@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * Tests may stop, kill and start it again through {@link #server()}; they must leave it running.
  */
 public final class TestKafka {
-  private static TestKafka shared;
-  private static RuntimeException failure;
+  private static final OncePerJvm<TestKafka> SHARED = new OncePerJvm<>(TestKafka::start);
 
   private final LocalKafka server;
 
@@ -23,20 +22,10 @@ public final class TestKafka {
    * The shared node, started if this is the first call of this JVM. If it could not start, every call throws
    * that failure at once rather than trying again.
    */
-  public static synchronized TestKafka shared() {
-    if (failure != null) {
-      throw failure;
-    }
-    if (shared == null) {
-      try {
-        shared = start();
-      } catch (RuntimeException e) {
-        failure = e;
-        throw e;
-      }
-    }
-    return shared;
+  public static TestKafka shared() {
+    return SHARED.get();
   }
+
 
   private static TestKafka start() {
     Path dir = TestServerDirs.create("kafka", LocalKafka.PID_FILE);
