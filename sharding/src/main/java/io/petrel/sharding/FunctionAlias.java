@@ -1,5 +1,7 @@
 package io.petrel.sharding;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -34,6 +36,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * change made through any node applies to the next call), picks the version (alias weights), and hands the call
  * to an idle worker of exactly that configuration, or starts one, or queues or throttles it ({@link PoolPolicy}).
  * Idle workers stop after the keep-alive; workers of a replaced configuration retire when they are next free.
+ *
+ * <p>When Cluster Sharding moves the entity away (a node leaving, a rebalance) it receives {@link HandOff} and
+ * stops only once the invocations it accepted have finished, each bounded by its function's timeout.
  */
 public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command> {
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "FunctionAlias");
@@ -43,12 +48,23 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   /** Which version would run a call now (DryRun). */
   public record Resolve(ActorRef<Resolution> replyTo) implements Command {}
 
-  /** Run a call. */
-  public record Invoke(Invocation invocation, ActorRef<InvokeResult> replyTo) implements Command {}
+  /**
+   * Run a call. {@code acceptedTo}, when not null, is told at once which node took the call, so that the caller can
+   * give up on it if that node is lost ({@link CallWatch}).
+   */
+  public record Invoke(Invocation invocation, ActorRef<InvokeResult> replyTo, ActorRef<CallWatch.Accepted> acceptedTo)
+      implements Command {}
+
+  /** Sharding's stop message: finish what was accepted, then stop. */
+  public enum HandOff implements Command { INSTANCE }
 
   /** The answer to Invoke; {@code logTail} is base64 of the last 4 KB of the log when asked for. */
   public record InvokeResult(String executedVersion, Outcome outcome, String logTail) implements CborSerializable {}
 
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Resolved.class, name = "Resolved"),
+      @JsonSubTypes.Type(value = Missing.class, name = "Missing")})
   public sealed interface Resolution extends CborSerializable {}
 
   public record Resolved(String executedVersion) implements Resolution {}
@@ -98,6 +114,12 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   private final Deque<Routed> queue = new ArrayDeque<>();
   /** Where the last invocation that could be routed went; used while the store cannot be read. */
   private Target lastTarget;
+  /** The address of this node, told to callers when a call is accepted. */
+  private final String node;
+  /** Invocations whose route is being looked up (a Routed message will follow). */
+  private int routing;
+  /** Sharding asked the entity to stop; it does once nothing it accepted is left. */
+  private boolean handingOff;
 
   private FunctionAlias(ActorContext<Command> context, TimerScheduler<Command> timers, ExecutionServices services,
       FunctionId function, String qualifier) {
@@ -106,6 +128,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     this.services = services;
     this.function = function;
     this.qualifier = qualifier;
+    this.node = org.apache.pekko.cluster.typed.Cluster.get(context.getSystem()).selfMember().address().toString();
   }
 
   public static Behavior<Command> create(ExecutionServices services, String entityId) {
@@ -118,7 +141,8 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   public static void init(ActorSystem<?> system, ExecutionServices services) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(services, ctx.getEntityId())));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(services, ctx.getEntityId()))
+        .withStopMessage(HandOff.INSTANCE));
   }
 
   public static String entityId(FunctionId function, String qualifier) {
@@ -131,10 +155,16 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         .ask(Resolve::new, timeout);
   }
 
+  /**
+   * Invokes through the sharded entities, wherever they run. A call whose entity's node becomes unreachable answers
+   * {@link Outcome.Unavailable} instead of waiting out {@code timeout} (see {@link CallWatch}).
+   */
   public static Invoker invoker(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return (function, qualifier, invocation, timeout) -> sharding.entityRefFor(ENTITY_KEY,
-        entityId(function, qualifier)).ask(replyTo -> new Invoke(invocation, replyTo), timeout);
+    CallWatch watch = CallWatch.start(system);
+    return (function, qualifier, invocation, timeout) -> watch.watch(invocation.requestId(), qualifier,
+        accepted -> sharding.entityRefFor(ENTITY_KEY, entityId(function, qualifier))
+            .ask(replyTo -> new Invoke(invocation, replyTo, accepted), timeout));
   }
 
   @Override
@@ -152,7 +182,14 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
           drainQueue();
           return this;
         })
+        .onMessageEquals(HandOff.INSTANCE, () -> {
+          handingOff = true;
+          return stopIfDone();
+        })
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+          // Only a forced stop leaves calls here: their callers hear it now rather than at their timeout.
+          queue.forEach(r -> r.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.Unavailable(
+              "The function's entity was stopped while the invocation waited for an environment; try again"), null)));
           workers.forEach((worker, state) -> {
             services.memory().release(worker);
             if (state.busy()) {
@@ -167,6 +204,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   private Behavior<Command> onResolve(Resolve command) {
+    routing++;
     getContext().pipeToSelf(route(), (target, error) -> new Answer(error != null
         ? new Missing("Function could not be resolved: " + error.getMessage())
         : target.map(t -> (Resolution) new Resolved(t.spec().version())).orElseGet(this::missing),
@@ -175,11 +213,16 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   private Behavior<Command> onAnswer(Answer answer) {
+    routing--;
     answer.replyTo().tell(answer.resolution());
-    return this;
+    return handingOff ? stopIfDone() : this;
   }
 
   private Behavior<Command> onInvoke(Invoke invoke) {
+    if (invoke.acceptedTo() != null) {
+      invoke.acceptedTo().tell(new CallWatch.Accepted(invoke.invocation().requestId(), node));
+    }
+    routing++;
     getContext().pipeToSelf(services.metrics().timedLookup(this::route), (target, error) -> error == null
         ? new Routed(invoke, target.orElse(null), null, false, 0)
         : new Routed(invoke, null, "Function could not be resolved: " + rootCause(error).getMessage(),
@@ -188,6 +231,18 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   }
 
   private Behavior<Command> onRouted(Routed routed) {
+    routing--;
+    run(routed);
+    return handingOff ? stopIfDone() : this;
+  }
+
+  /** Stops the entity once it was handed off and no call it accepted is left. */
+  private Behavior<Command> stopIfDone() {
+    boolean busy = workers.values().stream().anyMatch(WorkerState::busy);
+    return routing == 0 && queue.isEmpty() && !busy ? Behaviors.stopped() : this;
+  }
+
+  private void run(Routed routed) {
     if (routed.queuedSince() != 0) {
       metrics().unqueued(routed.queuedSince()); // decided again: it leaves the queue unless it waits on
     }
@@ -197,7 +252,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
         routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.Unavailable("The function store is"
             + " unavailable and " + function.name() + ":" + qualifier + " has not run on this node yet; try again"
             + " later"), null));
-        return this;
+        return;
       }
       routed = new Routed(routed.invoke(), lastTarget, null, false, routed.queuedSince());
     } else {
@@ -206,7 +261,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     if (routed.target() == null) {
       String why = routed.missing() != null ? routed.missing() : missing().message();
       routed.invoke().replyTo().tell(new InvokeResult(qualifier, new Outcome.NotFound(why), null));
-      return this;
+      return;
     }
     String key = key(routed.target().spec());
     Deque<ActorRef<Worker.Command>> ready = idle.getOrDefault(key, new ArrayDeque<>());
@@ -234,7 +289,6 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
       case THROTTLE_QUEUE_FULL -> throttle(routed, "ConcurrentInvocationLimitExceeded", "Rate Exceeded.");
       default -> throw new IllegalStateException();
     }
-    return this;
   }
 
   /**
@@ -292,7 +346,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
     idle.computeIfAbsent(state.key(), k -> new ArrayDeque<>()).push(free.worker());
     timers.startSingleTimer(free.worker(), new IdleExpired(free.worker()), services.settings().keepAlive());
     drainQueue();
-    return this;
+    return handingOff ? stopIfDone() : this;
   }
 
   private Behavior<Command> onWorkerGone(WorkerGone gone) {
@@ -310,7 +364,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
       timers.cancel(gone.worker());
     }
     drainQueue();
-    return this;
+    return handingOff ? stopIfDone() : this;
   }
 
   private Behavior<Command> onIdleExpired(IdleExpired expired) {
@@ -334,6 +388,7 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
   private void drainQueue() {
     List<Routed> waiting = new ArrayList<>(queue);
     queue.clear();
+    routing += waiting.size();
     waiting.forEach(r -> getContext().getSelf().tell(r));
   }
 

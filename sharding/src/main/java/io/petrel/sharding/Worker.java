@@ -261,6 +261,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (environment != null) {
       environment.destroy();
     }
+    if (current != null) {
+      // Stopped from outside mid-call (its entity was forced to stop): the caller hears it now.
+      current.replyTo().tell(new FunctionAlias.InvokeResult(spec.version(), new Outcome.Unavailable("The execution"
+          + " environment was stopped before the invocation finished (its node is shutting down); try again"), null));
+      current = null;
+    }
     become(null);
     return this;
   }
