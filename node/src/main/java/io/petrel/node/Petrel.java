@@ -13,8 +13,9 @@ import java.util.Map;
 public final class Petrel {
   private static final String USAGE = """
       usage: petrel dev  [--port N] [--host ADDRESS] [--data-dir DIR]
-             petrel node [--port N] [--host ADDRESS] [--data-dir DIR] [--cassandra HOST:PORT,...]
-                         [--datacenter DC] [--keyspace NAME] [--replication-factor N]
+             petrel node [--config FILE] [--port N] [--host ADDRESS] [--data-dir DIR]
+                         [--cluster-host ADDRESS] [--cluster-port N] [--seed-nodes HOST:PORT,...]
+                         [--cassandra HOST:PORT,...] [--datacenter DC] [--keyspace NAME] [--replication-factor N]
              petrel deploy <folder|zip> [--name NAME] [--runtime R] [--handler H] [--memory MB] [--timeout S]
                            [--env K=V]... [--publish] [--alias NAME]
              petrel invoke <function[:qualifier]> [payload-json | @file] [--log]
@@ -24,8 +25,9 @@ public final class Petrel {
              petrel functions
         dev        run a single node with the embedded SQLite store (defaults: port 9000, data dir .petrel)
         node       run a cluster node that keeps everything in Cassandra (default 127.0.0.1:9042, keyspace
-                   petrel); more settings (seed nodes, credentials, consistency) in an application.conf
-                   or with -Dpetrel.cassandra...=...; see petrel.cassandra in the node's reference.conf
+                   petrel). It joins the --seed-nodes (cluster addresses host:port, default port 2551), or
+                   forms a cluster of its own without any; --config FILE holds the rest (Cluster Bootstrap,
+                   credentials, consistency): see deploy/vm/petrel.conf.template
         deploy     create or update a function from a folder or zip; publish a version, move an alias
         invoke     invoke a function and print its response payload
         logs       print a function's log lines; --follow keeps printing new ones
@@ -37,7 +39,8 @@ public final class Petrel {
                    http://127.0.0.1:9000. 'petrel COMMAND --help' explains each. Exit code 0 on success,
                    1 when a call failed, 2 on a usage error.
       environment: PETREL_PORT, PETREL_HOST, PETREL_DATA_DIR, PETREL_REGION, PETREL_ACCOUNT,
-                   PETREL_CLUSTER_PORT, PETREL_CASSANDRA_CONTACT_POINTS, PETREL_CASSANDRA_DATACENTER,
+                   PETREL_CLUSTER_HOST, PETREL_CLUSTER_PORT, PETREL_SEED_NODES, PETREL_CLUSTER_JOIN,
+                   PETREL_MANAGEMENT_PORT, PETREL_CASSANDRA_CONTACT_POINTS, PETREL_CASSANDRA_DATACENTER,
                    PETREL_CASSANDRA_KEYSPACE, PETREL_CASSANDRA_USERNAME, PETREL_CASSANDRA_PASSWORD
       """;
 
@@ -59,6 +62,8 @@ public final class Petrel {
 
   private static void run(String[] args, boolean cluster) {
     Map<String, Object> overrides = new HashMap<>();
+    java.util.Optional<java.nio.file.Path> file = java.util.Optional.empty();
+    String seeds = System.getenv("PETREL_SEED_NODES");
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -66,21 +71,38 @@ public final class Petrel {
       }
       String value = args[++i];
       switch (flag) {
-        case "--port" -> overrides.put("petrel.gateway.port", parsePort(value));
+        case "--port" -> overrides.put("petrel.gateway.port", parsePort(flag, value));
         case "--host" -> overrides.put("petrel.gateway.host", value);
         case "--data-dir" -> overrides.put("petrel.node.data-dir", value);
         case "--cassandra" -> overrides.put("petrel.cassandra.contact-points", value);
         case "--datacenter" -> overrides.put("petrel.cassandra.local-datacenter", value);
         case "--keyspace" -> overrides.put("petrel.cassandra.keyspace", value);
         case "--replication-factor" -> overrides.put("petrel.cassandra.replication.factor", value);
+        case "--config" -> file = java.util.Optional.of(java.nio.file.Path.of(value));
+        case "--cluster-host" -> overrides.put("pekko.remote.artery.canonical.hostname", value);
+        case "--cluster-port" -> overrides.put("pekko.remote.artery.canonical.port", parsePort(flag, value));
+        case "--seed-nodes" -> seeds = value;
         default -> fail("unknown option " + flag + "\n" + USAGE);
       }
       if (!cluster && flag.startsWith("--") && !List.of("--port", "--host", "--data-dir").contains(flag)) {
         fail(flag + " applies to petrel node only; petrel dev keeps everything in SQLite");
       }
     }
-    Config config = NodeConfig.load(overrides);
+    if (cluster && seeds != null && !seeds.isBlank()) {
+      try {
+        overrides.put("pekko.cluster.seed-nodes", SeedNodes.parse(seeds));
+      } catch (IllegalArgumentException e) {
+        fail(e.getMessage());
+      }
+    }
+    Config config;
     PetrelNode node;
+    try {
+      config = NodeConfig.load(overrides, file, cluster);
+    } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+      fail(e.getMessage());
+      return;
+    }
     try {
       node = cluster ? PetrelNode.startNode(config) : PetrelNode.startDev(config);
     } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
@@ -95,7 +117,7 @@ public final class Petrel {
     node.system().getWhenTerminated().toCompletableFuture().join();
   }
 
-  private static int parsePort(String value) {
+  private static int parsePort(String flag, String value) {
     try {
       int port = Integer.parseInt(value);
       if (port >= 0 && port <= 65535) {
@@ -104,7 +126,7 @@ public final class Petrel {
     } catch (NumberFormatException ignored) {
       // answered below
     }
-    fail("--port must be a number from 0 to 65535, got '" + value + "'");
+    fail(flag + " must be a number from 0 to 65535, got '" + value + "'");
     return -1;
   }
 

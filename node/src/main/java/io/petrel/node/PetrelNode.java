@@ -83,10 +83,7 @@ public final class PetrelNode {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "petrel", config);
     try {
-      Cluster cluster = Cluster.get(system);
-      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+      join(system, config);
       RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));
       ExecutorService io = Executors.newCachedThreadPool(daemonThreads("petrel-io"));
       EngineSettings engine = EngineSettings.from(config);
@@ -114,7 +111,7 @@ public final class PetrelNode {
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "petrel-gateway-unbind", () ->
           binding.unbind().thenApply(x -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "petrel-gateway-drain", () ->
-          binding.terminate(Duration.ofSeconds(10)).thenApply(x -> Done.getInstance()));
+          binding.terminate(config.getDuration("petrel.node.drain-timeout")).thenApply(x -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "petrel-store-close", () ->
           CompletableFuture.supplyAsync(() -> {
             io.shutdownNow();
@@ -123,13 +120,43 @@ public final class PetrelNode {
             store.close();
             return Done.getInstance();
           }));
-      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments", storeDescription,
-          runtimes.ids(), engine.memoryBudgetMb());
+      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments, cluster address {}",
+          storeDescription, runtimes.ids(), engine.memoryBudgetMb(), Cluster.get(system).selfMember().address());
       return new PetrelNode(system, binding, runtimes, sandbox.isPresent());
     } catch (Exception e) {
       system.terminate();
       store.close();
       throw new IllegalStateException("Petrel could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Joins the configured seed nodes (Pekko does it on its own), forms a cluster of one without any, or runs
+   * Cluster Bootstrap.
+   */
+  private static void join(ActorSystem<Void> system, Config config) {
+    Cluster cluster = Cluster.get(system);
+    boolean seeded = !config.getStringList("pekko.cluster.seed-nodes").isEmpty();
+    String join = config.getString("petrel.cluster.join");
+    switch (join) {
+      case "seed-nodes" -> {
+        if (!seeded) {
+          cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+      }
+      case "bootstrap" -> {
+        if (seeded) {
+          throw new IllegalArgumentException("petrel.cluster.join = bootstrap and seed nodes are both set; use one");
+        }
+        org.apache.pekko.management.javadsl.PekkoManagement.get(system.classicSystem()).start()
+            .toCompletableFuture().join();
+        org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(system.classicSystem()).start();
+        log.info("joining through Cluster Bootstrap: service {} via {} discovery",
+            config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name"),
+            config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
+      }
+      default -> throw new IllegalArgumentException("petrel.cluster.join must be seed-nodes or bootstrap, not '"
+          + join + "'");
     }
   }
 

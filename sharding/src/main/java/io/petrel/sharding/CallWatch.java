@@ -23,7 +23,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * node {@link Accepted} each call; when that node becomes unreachable (killed, partitioned) its calls answer
  * {@link Outcome.Unavailable} at once instead of waiting for a reply that will never come. A call no node has
  * accepted yet gives up after {@code petrel.sharding.accept-timeout}, or after {@code accept-grace} while some
- * member is unreachable: it was most likely sent to the lost node and dropped with it.
+ * member is unreachable or was lost within the accept timeout: it was most likely sent to the lost node (before
+ * Cluster Sharding moved that node's entities) and dropped with it.
  */
 public final class CallWatch {
   private static final AtomicInteger instances = new AtomicInteger();
@@ -53,6 +54,8 @@ public final class CallWatch {
 
   private final Map<String, Call> calls = new ConcurrentHashMap<>();
   private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+  /** When a member last became unreachable or was removed (System.nanoTime()), 0 for never. */
+  private long lastLoss;
   private final Duration acceptTimeout;
   private final Duration acceptGrace;
   private ActorRef<Accepted> acceptedTo;
@@ -121,6 +124,7 @@ public final class CallWatch {
               String address = m.event().member().address().toString();
               if (m.event() instanceof ClusterEvent.UnreachableMember) {
                 unreachable.add(address);
+                lastLoss = System.nanoTime();
                 calls.forEach((id, call) -> {
                   if (address.equals(call.node)) {
                     lost(id, call);
@@ -134,6 +138,7 @@ public final class CallWatch {
             .onMessage(Gone.class, g -> {
               String address = g.event().member().address().toString();
               unreachable.remove(address);
+              lastLoss = System.nanoTime();
               calls.forEach((id, call) -> {
                 if (address.equals(call.node)) {
                   lost(id, call);
@@ -143,10 +148,14 @@ public final class CallWatch {
             })
             .onMessage(Sweep.class, s -> {
               long now = System.nanoTime();
-              long limit = (unreachable.isEmpty() ? acceptTimeout : acceptGrace).toNanos();
+              boolean recentLoss = !unreachable.isEmpty()
+                  || (lastLoss != 0 && now - lastLoss < acceptTimeout.toNanos());
+              long limit = (recentLoss ? acceptGrace : acceptTimeout).toNanos();
+              String why = !unreachable.isEmpty() ? " while cluster members " + new HashSet<>(unreachable)
+                  + " are unreachable" : recentLoss ? " while the cluster recovers from a lost member" : "";
               calls.forEach((id, call) -> {
                 if (call.node == null && now - call.sentNanos > limit) {
-                  notTaken(id, call);
+                  notTaken(id, call, why);
                 }
               });
               return Behaviors.same();
@@ -164,11 +173,9 @@ public final class CallWatch {
     }
   }
 
-  private void notTaken(String requestId, Call call) {
+  private void notTaken(String requestId, Call call, String why) {
     if (calls.remove(requestId, call)) {
       long waitedMs = (System.nanoTime() - call.sentNanos) / 1_000_000;
-      String why = unreachable.isEmpty() ? "" : " while cluster members " + new HashSet<>(unreachable)
-          + " are unreachable";
       call.result.complete(new FunctionAlias.InvokeResult(call.qualifier, new Outcome.Unavailable("No node took"
           + " the invocation within " + waitedMs + " ms" + why + "; try again"), null));
     }

@@ -71,10 +71,7 @@ public final class CassandraSchema {
     run(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replicationCql);
     run(session, "CREATE TABLE IF NOT EXISTS " + keyspace
         + ".schema_migrations (id int PRIMARY KEY, applied_at timestamp)");
-    Set<Integer> applied = new HashSet<>();
-    for (Row row : session.execute("SELECT id FROM " + keyspace + ".schema_migrations")) {
-      applied.add(row.getInt(0));
-    }
+    Set<Integer> applied = appliedMigrations(session, keyspace);
     int newest = applied.stream().mapToInt(Integer::intValue).max().orElse(0);
     if (newest > MIGRATIONS.size()) {
       throw new IllegalStateException("keyspace " + keyspace + " has schema version " + newest
@@ -94,8 +91,50 @@ public final class CassandraSchema {
     }
   }
 
+  /**
+   * The migrations already applied. Right after another Petrel node created the table, the Cassandra node that
+   * coordinates this read may not know it yet: wait for the ring to agree on the schema and read again.
+   */
+  private static Set<Integer> appliedMigrations(CqlSession session, String keyspace) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Set<Integer> applied = new HashSet<>();
+        for (Row row : session.execute("SELECT id FROM " + keyspace + ".schema_migrations")) {
+          applied.add(row.getInt(0));
+        }
+        return applied;
+      } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+        log.info("keyspace {} is being created by another node ({}); waiting for the schema to settle", keyspace,
+            e.getMessage());
+        awaitSchemaAgreement(session);
+        sleep(Duration.ofSeconds(2));
+      }
+    }
+  }
+
   private static void run(CqlSession session, String cql) {
     // Schema changes take longer than queries, above all while several nodes change the schema at once.
     session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)));
+    awaitSchemaAgreement(session);
+  }
+
+  /** Waits (up to a minute) until every Cassandra node has the same schema, so the next statement sees it. */
+  private static void awaitSchemaAgreement(CqlSession session) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!session.checkSchemaAgreement() && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(500));
+    }
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the Cassandra schema", e);
+    }
   }
 }
