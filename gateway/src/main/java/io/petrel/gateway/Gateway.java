@@ -1,6 +1,7 @@
 package io.petrel.gateway;
 
 import io.petrel.gateway.internal.ApiContext;
+import io.petrel.gateway.internal.ClusterStatusApi;
 import io.petrel.gateway.internal.ConfigValidation;
 import io.petrel.gateway.internal.ControlPlaneRoutes;
 import io.petrel.gateway.internal.MetricsRoute;
@@ -8,6 +9,7 @@ import io.petrel.persistence.PetrelStore;
 import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.RuntimeCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,8 +18,17 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
 
-/** Starts the Lambda-compatible HTTP API of a node. */
+/**
+ * Starts the Lambda-compatible HTTP API of a node, with its liveness ({@code GET /petrel/health}), readiness
+ * ({@code GET /petrel/ready}) and cluster view ({@code GET /petrel/v1/cluster}). The system must be a cluster
+ * member (provider {@code cluster}).
+ */
 public final class Gateway {
+  /** How long {@code GET /petrel/ready} waits for the store's ping before calling the node unready. */
+  private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
+  /** How long {@code GET /petrel/v1/cluster} waits for the shard regions to report. */
+  private static final Duration CLUSTER_QUERY_TIMEOUT = Duration.ofSeconds(3);
+
   private Gateway() {}
 
   /** Binds the API on the configured host and port; completes once it accepts connections. */
@@ -36,7 +47,8 @@ public final class Gateway {
     var validation = new ConfigValidation(runtimes, ConfigValidation.architectureOf(System.getProperty("os.arch")));
     var ctx = new ApiContext(settings, store, validation, codeChecks, FunctionAlias.resolver(system),
         FunctionAlias.invoker(system), Clock.systemUTC());
-    var routes = new ControlPlaneRoutes(ctx, Materializer.matFromSystem(system));
+    var clusterStatus = new ClusterStatusApi(system, store, READY_STORE_TIMEOUT, CLUSTER_QUERY_TIMEOUT);
+    var routes = new ControlPlaneRoutes(ctx, clusterStatus, Materializer.matFromSystem(system));
     var route = metrics == null ? routes.route() : new MetricsRoute(metrics).route().orElse(routes.route());
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route);
   }

@@ -1,6 +1,7 @@
 package io.petrel.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.petrel.persistence.internal.Sha256;
@@ -1010,6 +1011,27 @@ public abstract class StoreContract {
       assertThat(listed.size()).as("records listed").isEqualTo(threads * perThread);
       assertThat(listed).isEqualTo(IntStream.range(0, threads * perThread).mapToObj(n -> "req-" + n).toList());
       assertThat(await(store.logsOf(id, "req-4999"))).extracting(LogLine::message).containsExactly("line of 4999");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Ping {
+
+    @Test
+    void an_open_store_answers_a_ping() {
+      assertThatCode(() -> await(store.ping())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void a_closed_store_fails_a_ping_saying_it_is_closed_and_answers_again_once_reopened() {
+      store.close();
+
+      assertThat(failureOf(store.ping())).hasMessageContaining("closed");
+
+      store = reopen();
+      assertThatCode(() -> await(store.ping())).doesNotThrowAnyException();
     }
   }
 

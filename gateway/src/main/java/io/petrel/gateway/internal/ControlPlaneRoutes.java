@@ -43,10 +43,18 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private final AliasApi aliases;
   private final UsageApi usage;
   private final QueryApi queries;
+  private final ClusterStatusApi clusterStatus;
   private final Materializer materializer;
 
+  /** The control plane without the readiness and cluster routes. */
   public ControlPlaneRoutes(ApiContext ctx, Materializer materializer) {
+    this(ctx, null, materializer);
+  }
+
+  /** {@code clusterStatus}, when not null, answers {@code GET /petrel/ready} and {@code GET /petrel/v1/cluster}. */
+  public ControlPlaneRoutes(ApiContext ctx, ClusterStatusApi clusterStatus, Materializer materializer) {
     this.settings = ctx.settings;
+    this.clusterStatus = clusterStatus;
     this.functions = new FunctionApi(ctx);
     this.usage = new UsageApi(ctx);
     this.queries = new QueryApi(ctx);
@@ -76,11 +84,22 @@ public final class ControlPlaneRoutes extends AllDirectives {
         pathPrefix("2021-10-31", () -> notSupported("Function URLs")),
         pathPrefix("petrel", () -> concat(
             path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
+            clusterStatusRoutes(),
             pathPrefix("v1", () -> path("usage", () -> get(() -> parameterOptional("month", month ->
                 parameterOptional("function", function -> respond(() -> usage.usage(month, function))))))),
             pathPrefix("v1", () -> pathPrefix("functions", () -> pathPrefix(segment(), this::queryRoutes))),
             pathPrefix("code", () -> path(segment(), file -> get(() -> respond(() ->
                 functions.downloadCode(file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file)))))))));
+  }
+
+  /** Readiness and the cluster view, when this gateway was given them; otherwise nothing matches here. */
+  private Route clusterStatusRoutes() {
+    if (clusterStatus == null) {
+      return reject();
+    }
+    return concat(
+        path("ready", () -> get(() -> respond(clusterStatus::ready))),
+        pathPrefix("v1", () -> path("cluster", () -> get(() -> respond(clusterStatus::cluster)))));
   }
 
   private Route functionRoutes() {

@@ -3,12 +3,14 @@ package io.petrel.persistence.cassandra;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteType;
 import io.petrel.persistence.Alias;
@@ -46,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -74,6 +77,8 @@ public final class CassandraStore implements PetrelStore {
   private final CassandraCode code;
   private final CassandraInvocationLog invocations;
   private final ConcurrentHashMap<FunctionId, CompletableFuture<Void>> changeQueues = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SimpleStatement ping;
 
   private final PreparedStatement readPartition;
   private final PreparedStatement readFunction;
@@ -99,6 +104,11 @@ public final class CassandraStore implements PetrelStore {
       t.setDaemon(true);
       return t;
     });
+    // The contacted node's own row of system.local: it answers alone, at ONE, within the request timeout.
+    ping = SimpleStatement.newInstance("SELECT release_version FROM system.local")
+        .setConsistencyLevel(DefaultConsistencyLevel.ONE)
+        .setTimeout(settings.requestTimeout())
+        .setIdempotent(true);
     String fn = ks + ".functions";
     String where = " WHERE account = ? AND name = ?";
     readPartition = session.prepare("SELECT " + FunctionPartition.COLUMNS + " FROM " + fn + where);
@@ -492,8 +502,18 @@ public final class CassandraStore implements PetrelStore {
     return invocations.refused();
   }
 
+  // ---- the store itself ----
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return Cql.translated(session.executeAsync(ping).thenApply(rs -> (Void) null));
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     invocations.close(Duration.ofSeconds(30));
     timer.shutdownNow();
     session.close();

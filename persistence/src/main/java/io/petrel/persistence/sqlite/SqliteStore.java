@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,6 +41,7 @@ import java.util.function.UnaryOperator;
 public final class SqliteStore implements PetrelStore {
   private final SqliteDatabase db;
   private final SqliteInvocationLog invocations;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteStore(SqliteDatabase db) {
     this.db = db;
@@ -407,8 +410,23 @@ public final class SqliteStore implements PetrelStore {
     return 0; // the embedded store buffers without a bound: its writes fail only with the disk
   }
 
+  // ---- the store itself ----
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return db.read(c -> {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM functions LIMIT 1")) {
+        rs.next();
+      }
+      return null;
+    });
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     invocations.flush().toCompletableFuture().join();
     db.close();
   }
