@@ -1,0 +1,279 @@
+package io.petrel.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Petrel cluster members as separate processes ({@code java -jar node/target/petrel.jar node ...}), all on one
+ * Cassandra keyspace: started, stopped with SIGTERM (a graceful leave) or killed with SIGKILL, and observed
+ * through their HTTP endpoints. Every process still running when the test JVM exits is killed.
+ */
+final class ClusterNodes implements AutoCloseable {
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final ObjectMapper json = new ObjectMapper();
+
+  private final Path jar;
+  private final Path dir;
+  private final List<String> common;
+  private final int[] httpPorts;
+  private final int[] clusterPorts;
+  private final Process[] processes;
+
+  ClusterNodes(int size, Path dir, String cassandra, String datacenter, String keyspace, List<String> jvmSettings) {
+    this.jar = Path.of("target", "petrel.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: the integration tests run after `mvn package`");
+    }
+    this.dir = dir;
+    this.httpPorts = new int[size];
+    this.clusterPorts = new int[size];
+    this.processes = new Process[size];
+    for (int i = 0; i < size; i++) {
+      httpPorts[i] = freePort();
+      clusterPorts[i] = freePort();
+    }
+    List<String> args = new ArrayList<>();
+    args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    args.add("-Xmx384m");
+    args.add("-XX:TieredStopAtLevel=1");
+    args.addAll(jvmSettings);
+    this.common = List.copyOf(args);
+    this.cassandraArgs = List.of("--cassandra", cassandra, "--datacenter", datacenter, "--keyspace", keyspace);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::killAll));
+  }
+
+  private final List<String> cassandraArgs;
+
+  /** Starts member {@code i} (0-based); does not wait for it. */
+  void start(int i) {
+    List<String> cmd = new ArrayList<>(common);
+    cmd.addAll(List.of("-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", String.valueOf(httpPorts[i]),
+        "--data-dir", dir.resolve("node" + (i + 1)).toString(), "--cluster-host", "127.0.0.1",
+        "--cluster-port", String.valueOf(clusterPorts[i]), "--seed-nodes", seeds()));
+    cmd.addAll(cassandraArgs);
+    try {
+      Files.createDirectories(dir);
+      processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every member is a seed: a restarted first member then joins the others instead of forming a cluster alone. */
+  private String seeds() {
+    return java.util.Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p)
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
+  Path log(int i) {
+    return dir.resolve("node" + (i + 1) + ".log");
+  }
+
+  int size() {
+    return processes.length;
+  }
+
+  int httpPort(int i) {
+    return httpPorts[i];
+  }
+
+  /** The Pekko address of member {@code i}. */
+  String address(int i) {
+    return "pekko://petrel@127.0.0.1:" + clusterPorts[i];
+  }
+
+  /** SIGKILL: the member vanishes without a word, as on a power cut. */
+  void kill(int i) {
+    processes[i].destroyForcibly();
+    waitFor(i, Duration.ofSeconds(30));
+  }
+
+  /** SIGTERM: CoordinatedShutdown runs, the member leaves gracefully; waits until the process ended. */
+  void stop(int i, Duration within) {
+    processes[i].destroy();
+    waitFor(i, within);
+  }
+
+  boolean alive(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  private void waitFor(int i, Duration within) {
+    try {
+      if (!processes[i].waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        processes[i].destroyForcibly();
+        throw new AssertionError("member " + (i + 1) + " did not end within " + within);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until member {@code i} answers /petrel/ready with 200 (failing early if its process ended). */
+  void awaitReady(int i, Duration within) {
+    await(within, "member " + (i + 1) + " ready (log " + log(i) + ")", () -> {
+      if (!processes[i].isAlive()) {
+        throw new AssertionError("member " + (i + 1) + " exited with " + processes[i].exitValue() + "; see " + log(i));
+      }
+      return get(i, "/petrel/ready").statusCode() == 200;
+    });
+  }
+
+  /** Waits until member {@code observer} sees exactly {@code members} as Up. */
+  void awaitMembers(int observer, Set<String> members, Duration within) {
+    await(within, "members " + members + " seen by member " + (observer + 1), () -> {
+      JsonNode view = cluster(observer);
+      Set<String> up = new java.util.HashSet<>();
+      view.get("members").forEach(m -> {
+        if (m.get("status").asText().equals("Up")) {
+          up.add(m.get("address").asText());
+        }
+      });
+      return up.equals(members) && view.get("members").size() == members.size();
+    });
+  }
+
+  /** GET /petrel/v1/cluster of member {@code i}. */
+  JsonNode cluster(int i) {
+    HttpResponse<String> reply = get(i, "/petrel/v1/cluster");
+    if (reply.statusCode() != 200) {
+      throw new AssertionError("cluster view of member " + (i + 1) + ": " + reply.statusCode() + " " + reply.body());
+    }
+    try {
+      return json.readTree(reply.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The member hosting entity {@code <account>/<function>:<qualifier>}, or -1 when none does (yet). */
+  int host(String entityId) {
+    for (int i = 0; i < size(); i++) {
+      if (!alive(i)) {
+        continue;
+      }
+      for (JsonNode shard : cluster(i).get("local").get("shards")) {
+        for (JsonNode entity : shard.get("entities")) {
+          if (entity.asText().equals(entityId)) {
+            return i;
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
+  HttpResponse<String> get(int i, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + path))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return new Unanswered(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void await(Duration within, String what, BooleanSupplier done) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + within + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private void killAll() {
+    for (Process p : processes) {
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < size(); i++) {
+      if (alive(i)) {
+        processes[i].destroy();
+      }
+    }
+    for (int i = 0; i < size(); i++) {
+      if (processes[i] != null) {
+        try {
+          if (!processes[i].waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            processes[i].destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A request that got no HTTP answer at all (connection refused: the member is down). */
+  private record Unanswered(IOException error) implements HttpResponse<String> {
+    public int statusCode() {
+      return 0;
+    }
+
+    public HttpRequest request() {
+      return null;
+    }
+
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    public java.net.http.HttpHeaders headers() {
+      return java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
+    }
+
+    public String body() {
+      return error.toString();
+    }
+
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return java.util.Optional.empty();
+    }
+
+    public URI uri() {
+      return null;
+    }
+
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
+    }
+  }
+}
