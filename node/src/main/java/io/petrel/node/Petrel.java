@@ -115,6 +115,13 @@ public final class Petrel {
     System.out.printf("Try: aws --endpoint-url http://%s:%d lambda list-functions%n",
         config.getString("petrel.gateway.host"), node.port());
     node.system().getWhenTerminated().toCompletableFuture().join();
+    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(node.system()).getShutdownReason();
+    if (reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()) {
+      // Not a stop anybody asked for: exit as a failure, so that a service manager starts the node again.
+      System.err.println("petrel: this node was downed by the cluster (unreachable from the majority); it stopped."
+          + " Start it again to rejoin.");
+      System.exit(3);
+    }
   }
 
   private static int parsePort(String flag, String value) {
