@@ -108,6 +108,11 @@ public final class PetrelNode {
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
       ServerBinding binding = Gateway.start(system, settings, store, runtimes, metrics::scrape)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "petrel-stopping", () -> {
+        log.info("stopping: no new connections; invocations in flight get up to {} to finish, then this node's"
+            + " functions move to the other members", config.getDuration("petrel.node.drain-timeout"));
+        return CompletableFuture.completedFuture(Done.getInstance());
+      });
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "petrel-gateway-unbind", () ->
           binding.unbind().thenApply(x -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "petrel-gateway-drain", () ->
