@@ -1,8 +1,10 @@
 package io.petrel.loadtest;
 
+import static io.petrel.loadtest.CommandLine.list;
+import static io.petrel.loadtest.CommandLine.nonNegative;
+import static io.petrel.loadtest.CommandLine.positive;
+
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +19,7 @@ import java.util.List;
  * @param dryRun      only check the options and print the plan
  */
 public record BenchOptions(int calls, List<Integer> concurrency, List<String> runtimes, int cold, int warmup,
-                           URI endpoint, boolean dryRun) {
+                           URI endpoint, boolean dryRun) implements BenchmarkMain.Options {
 
   public static final String USAGE = """
       usage: bench-invoke [--calls N] [--concurrency C1,C2,...] [--runtimes python,nodejs] [--cold N]
@@ -53,17 +55,10 @@ public record BenchOptions(int calls, List<Integer> concurrency, List<String> ru
     int cold = 20;
     int warmup = 500;
     URI endpoint = null;
-    boolean dryRun = false;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--dry-run")) {
-        dryRun = true;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      String value = args[++i];
+    CommandLine line = new CommandLine(args);
+    while (line.next()) {
+      String flag = line.flag();
+      String value = line.value();
       switch (flag) {
         case "--calls" -> calls = positive(flag, value);
         case "--concurrency" -> concurrency = list(flag, value).stream().map(v -> positive(flag, v)).toList();
@@ -71,9 +66,10 @@ public record BenchOptions(int calls, List<Integer> concurrency, List<String> ru
         case "--cold" -> cold = positive(flag, value);
         case "--warmup" -> warmup = nonNegative(flag, value);
         case "--endpoint" -> endpoint = endpoint(value);
-        default -> throw new IllegalArgumentException("unknown option " + flag);
+        default -> throw line.unknownOption();
       }
     }
+    boolean dryRun = line.dryRun();
     if (endpoint == null && !dryRun) {
       throw new IllegalArgumentException("no --endpoint: run load-tests/bench-invoke, which starts a node,"
           + " or pass the URL of a running node");
@@ -81,49 +77,8 @@ public record BenchOptions(int calls, List<Integer> concurrency, List<String> ru
     return new BenchOptions(calls, concurrency, runtimes, cold, warmup, endpoint, dryRun);
   }
 
-  private static List<String> list(String flag, String value) {
-    List<String> items = new ArrayList<>();
-    for (String item : value.split(",")) {
-      if (!item.isBlank()) {
-        items.add(item.trim());
-      }
-    }
-    if (items.isEmpty()) {
-      throw new IllegalArgumentException(flag + " needs at least one value");
-    }
-    return items.stream().distinct().toList();
-  }
-
-  private static int positive(String flag, String value) {
-    int n = nonNegative(flag, value);
-    if (n == 0) {
-      throw new IllegalArgumentException(flag + " must be at least 1, got " + value);
-    }
-    return n;
-  }
-
-  private static int nonNegative(String flag, String value) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw new IllegalArgumentException(flag + " must be a whole number, got '" + value + "'");
-  }
-
   private static URI endpoint(String value) {
-    String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-    try {
-      URI uri = URI.create(trimmed);
-      if (Arrays.asList("http", "https").contains(uri.getScheme()) && uri.getHost() != null) {
-        return uri;
-      }
-    } catch (IllegalArgumentException ignored) {
-      // answered below
-    }
-    throw new IllegalArgumentException("--endpoint must be an http(s) URL, got '" + value + "'");
+    return CommandLine.httpUrl(value).orElseThrow(() ->
+        new IllegalArgumentException("--endpoint must be an http(s) URL, got '" + value + "'"));
   }
 }

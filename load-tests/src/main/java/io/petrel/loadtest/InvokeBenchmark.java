@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,33 +29,10 @@ public final class InvokeBenchmark {
   }
 
   public static void main(String[] args) {
-    if (Arrays.stream(args).anyMatch(a -> List.of("--help", "-h", "help").contains(a))) {
-      System.out.print(BenchOptions.USAGE);
-      return;
-    }
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench-invoke: " + e.getMessage() + "\n" + BenchOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    if (options.dryRun()) {
-      System.out.println("bench-invoke: " + options.plan());
-      return;
-    }
-    InvokeBenchmark benchmark = new InvokeBenchmark(options);
-    Thread cleanup = new Thread(benchmark::deleteFunctions, "bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C too: leave no functions behind on the node
-    try {
-      String report = benchmark.run();
-      System.out.println();
-      System.out.print(report);
-    } catch (BenchmarkException e) {
-      System.err.println("bench-invoke: error: " + e.getMessage());
-      System.exit(1);
-    }
+    BenchmarkMain.options("bench-invoke", BenchOptions.USAGE, BenchOptions::parse, args).ifPresent(options -> {
+      InvokeBenchmark benchmark = new InvokeBenchmark(options);
+      BenchmarkMain.report("bench-invoke", benchmark::run, benchmark::deleteFunctions); // no functions left behind
+    });
   }
 
   private String run() {

@@ -126,6 +126,25 @@ final class LambdaClient {
     return new Invocation(nanos, logTail);
   }
 
+  /**
+   * Invokes until a call succeeds, asking again every 500 ms for up to {@code patience}: a gateway may not see a
+   * function created through another one yet.
+   */
+  Invocation invokeFirst(String name, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      try {
+        return invoke(name, false);
+      } catch (BenchmarkException e) {
+        if (System.nanoTime() > deadline) {
+          throw new BenchmarkException("the first call of " + name + " through " + endpoint + " kept failing for "
+              + patience.toSeconds() + " s: " + e.getMessage());
+        }
+        sleep(Duration.ofMillis(500));
+      }
+    }
+  }
+
   /** Deletes the function; a function that is already gone is fine. */
   void deleteFunction(String name) {
     HttpResponse<byte[]> response = send(request(API + "/" + encode(name)).DELETE().build());

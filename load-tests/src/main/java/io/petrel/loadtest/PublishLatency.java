@@ -20,7 +20,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -106,11 +105,7 @@ final class PublishLatency {
     Histogram publish = Latencies.newHistogram();
     Histogram pair = Latencies.newHistogram();
     CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "bench-publisher");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = ClientThreads.daemonPool(threads, "bench-publisher");
     try {
       List<Future<?>> loops = new ArrayList<>();
       for (int t = 0; t < threads; t++) {

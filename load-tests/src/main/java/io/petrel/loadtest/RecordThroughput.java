@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,11 +81,7 @@ final class RecordThroughput {
     long refusedBefore = store.refusedItems();
     long lines = withLogs ? invocations.stream().mapToLong(i -> i.lines().size()).sum() : 0;
     CountDownLatch go = new CountDownLatch(1);
-    ExecutorService threads = Executors.newFixedThreadPool(producers, r -> {
-      Thread t = new Thread(r, "bench-producer");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService threads = ClientThreads.daemonPool(producers, "bench-producer");
     try {
       List<Future<?>> loops = new ArrayList<>();
       int n = invocations.size();

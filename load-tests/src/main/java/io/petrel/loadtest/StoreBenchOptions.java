@@ -1,5 +1,8 @@
 package io.petrel.loadtest;
 
+import static io.petrel.loadtest.CommandLine.nonNegativeGrouped;
+import static io.petrel.loadtest.CommandLine.positiveGrouped;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,7 +29,7 @@ import java.util.Locale;
 public record StoreBenchOptions(int records, int functions, int lines, int producers, int runs, int warmup,
                                 int publishes, int contended, int contenders, int cqlSamples,
                                 InetSocketAddress cassandra, String datacenter, Path cassandraDir, String cassandraHeap,
-                                boolean dryRun) {
+                                boolean dryRun) implements BenchmarkMain.Options {
 
   public static final String USAGE = """
       usage: bench-store [--records N] [--functions N] [--lines N] [--producers N] [--runs N] [--warmup N]
@@ -78,33 +81,26 @@ public record StoreBenchOptions(int records, int functions, int lines, int produ
     String datacenter = null;
     Path cassandraDir = null;
     String cassandraHeap = null;
-    boolean dryRun = false;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--dry-run")) {
-        dryRun = true;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      String value = args[++i];
+    CommandLine line = new CommandLine(args);
+    while (line.next()) {
+      String flag = line.flag();
+      String value = line.value();
       switch (flag) {
-        case "--records" -> records = positive(flag, value);
-        case "--functions" -> functions = positive(flag, value);
-        case "--lines" -> lines = positive(flag, value);
-        case "--producers" -> producers = positive(flag, value);
-        case "--runs" -> runs = positive(flag, value);
-        case "--warmup" -> warmup = nonNegative(flag, value);
-        case "--publishes" -> publishes = positive(flag, value);
-        case "--contended" -> contended = positive(flag, value);
-        case "--contenders" -> contenders = positive(flag, value);
-        case "--cql-samples" -> cqlSamples = positive(flag, value);
+        case "--records" -> records = positiveGrouped(flag, value);
+        case "--functions" -> functions = positiveGrouped(flag, value);
+        case "--lines" -> lines = positiveGrouped(flag, value);
+        case "--producers" -> producers = positiveGrouped(flag, value);
+        case "--runs" -> runs = positiveGrouped(flag, value);
+        case "--warmup" -> warmup = nonNegativeGrouped(flag, value);
+        case "--publishes" -> publishes = positiveGrouped(flag, value);
+        case "--contended" -> contended = positiveGrouped(flag, value);
+        case "--contenders" -> contenders = positiveGrouped(flag, value);
+        case "--cql-samples" -> cqlSamples = positiveGrouped(flag, value);
         case "--cassandra" -> cassandra = hostAndPort(flag, value);
         case "--datacenter" -> datacenter = nonBlank(flag, value);
         case "--cassandra-dir" -> cassandraDir = Path.of(nonBlank(flag, value)).toAbsolutePath().normalize();
         case "--cassandra-heap" -> cassandraHeap = heap(flag, value);
-        default -> throw new IllegalArgumentException("unknown option " + flag);
+        default -> throw line.unknownOption();
       }
     }
     if (cassandra != null && (cassandraDir != null || cassandraHeap != null)) {
@@ -120,7 +116,7 @@ public record StoreBenchOptions(int records, int functions, int lines, int produ
     }
     return new StoreBenchOptions(records, functions, lines, producers, runs, warmup, publishes, contended,
         contenders, cqlSamples, cassandra, datacenter == null ? "datacenter1" : datacenter, cassandraDir,
-        cassandraHeap == null ? "2g" : cassandraHeap, dryRun);
+        cassandraHeap == null ? "2g" : cassandraHeap, line.dryRun());
   }
 
   private static InetSocketAddress hostAndPort(String flag, String value) {
@@ -155,25 +151,5 @@ public record StoreBenchOptions(int records, int functions, int lines, int produ
       throw new IllegalArgumentException(flag + " needs a value");
     }
     return value.trim();
-  }
-
-  private static int positive(String flag, String value) {
-    int n = nonNegative(flag, value);
-    if (n == 0) {
-      throw new IllegalArgumentException(flag + " must be at least 1, got " + value);
-    }
-    return n;
-  }
-
-  private static int nonNegative(String flag, String value) {
-    try {
-      int n = Integer.parseInt(value.trim().replace("_", ""));
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw new IllegalArgumentException(flag + " must be a whole number, got '" + value + "'");
   }
 }

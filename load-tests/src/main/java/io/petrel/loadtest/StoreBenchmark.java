@@ -19,11 +19,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -49,23 +49,12 @@ public final class StoreBenchmark {
   }
 
   public static void main(String[] args) {
-    if (Arrays.stream(args).anyMatch(a -> List.of("--help", "-h", "help").contains(a))) {
-      System.out.print(StoreBenchOptions.USAGE);
+    Optional<StoreBenchOptions> options =
+        BenchmarkMain.options("bench-store", StoreBenchOptions.USAGE, StoreBenchOptions::parse, args);
+    if (options.isEmpty()) {
       return;
     }
-    StoreBenchOptions options;
-    try {
-      options = StoreBenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench-store: " + e.getMessage() + "\n" + StoreBenchOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    if (options.dryRun()) {
-      System.out.println("bench-store: " + options.plan());
-      return;
-    }
-    StoreBenchmark benchmark = new StoreBenchmark(options);
+    StoreBenchmark benchmark = new StoreBenchmark(options.get());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C too
       benchmark.interrupted = true;
       benchmark.cleanUp();
