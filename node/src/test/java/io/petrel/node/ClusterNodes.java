@@ -23,6 +23,9 @@ import java.util.function.BooleanSupplier;
  * through their HTTP endpoints. Every process still running when the test JVM exits is killed.
  */
 final class ClusterNodes implements AutoCloseable {
+  /** How members find each other: listed seed nodes, or Pekko Management Cluster Bootstrap (config discovery). */
+  enum Join { SEED_NODES, BOOTSTRAP }
+
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper json = new ObjectMapper();
 
@@ -34,6 +37,13 @@ final class ClusterNodes implements AutoCloseable {
   private final Process[] processes;
 
   ClusterNodes(int size, Path dir, String cassandra, String datacenter, String keyspace, List<String> jvmSettings) {
+    this(size, Join.SEED_NODES, dir, cassandra, datacenter, keyspace, jvmSettings);
+  }
+
+  ClusterNodes(int size, Join join, Path dir, String cassandra, String datacenter, String keyspace,
+      List<String> jvmSettings) {
+    this.join = join;
+    this.managementPorts = new int[size];
     this.jar = Path.of("target", "petrel.jar").toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: the integration tests run after `mvn package`");
@@ -45,6 +55,7 @@ final class ClusterNodes implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       httpPorts[i] = freePort();
       clusterPorts[i] = freePort();
+      managementPorts[i] = join == Join.BOOTSTRAP ? freePort() : 0;
     }
     List<String> args = new ArrayList<>();
     args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -57,16 +68,37 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   private final List<String> cassandraArgs;
+  private final Join join;
+  private final int[] managementPorts;
+
+  /** Cluster Bootstrap's settings: every member's management endpoint, and that all of them must be found. */
+  private Path bootstrapConfig() throws IOException {
+    String endpoints = java.util.Arrays.stream(managementPorts).mapToObj(p -> "{host = \"127.0.0.1\", port = " + p + "}")
+        .collect(java.util.stream.Collectors.joining(", "));
+    Path file = dir.resolve("bootstrap.conf");
+    Files.writeString(file, String.join("\n",
+        "petrel.cluster.join = \"bootstrap\"",
+        "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method = \"config\"",
+        "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr = " + size(),
+        "pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port = false",
+        "pekko.discovery.config.services.petrel.endpoints = [" + endpoints + "]", ""));
+    return file;
+  }
 
   /** Starts member {@code i} (0-based); does not wait for it. */
   void start(int i) {
     List<String> cmd = new ArrayList<>(common);
-    cmd.addAll(List.of("-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", String.valueOf(httpPorts[i]),
-        "--data-dir", dir.resolve("node" + (i + 1)).toString(), "--cluster-host", "127.0.0.1",
-        "--cluster-port", String.valueOf(clusterPorts[i]), "--seed-nodes", seeds()));
-    cmd.addAll(cassandraArgs);
     try {
       Files.createDirectories(dir);
+      if (join == Join.BOOTSTRAP) {
+        cmd.add("-Dpekko.management.http.port=" + managementPorts[i]);
+      }
+      cmd.addAll(List.of("-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port",
+          String.valueOf(httpPorts[i]), "--data-dir", dir.resolve("node" + (i + 1)).toString(), "--cluster-host",
+          "127.0.0.1", "--cluster-port", String.valueOf(clusterPorts[i])));
+      cmd.addAll(join == Join.BOOTSTRAP ? List.of("--config", bootstrapConfig().toString())
+          : List.of("--seed-nodes", seeds()));
+      cmd.addAll(cassandraArgs);
       processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
     } catch (IOException e) {
