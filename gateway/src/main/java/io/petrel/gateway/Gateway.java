@@ -4,6 +4,7 @@ import io.petrel.gateway.internal.ApiContext;
 import io.petrel.gateway.internal.ClusterStatusApi;
 import io.petrel.gateway.internal.ConfigValidation;
 import io.petrel.gateway.internal.ControlPlaneRoutes;
+import io.petrel.gateway.internal.FunctionUrlRoutes;
 import io.petrel.gateway.internal.MetricsRoute;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.sharding.FunctionAlias;
@@ -49,7 +50,9 @@ public final class Gateway {
         FunctionAlias.invoker(system), Clock.systemUTC());
     var clusterStatus = new ClusterStatusApi(system, store, READY_STORE_TIMEOUT, CLUSTER_QUERY_TIMEOUT);
     var routes = new ControlPlaneRoutes(ctx, clusterStatus, Materializer.matFromSystem(system));
-    var route = metrics == null ? routes.route() : new MetricsRoute(metrics).route().orElse(routes.route());
+    var urls = new FunctionUrlRoutes(ctx, settings.urlDomain(), Materializer.matFromSystem(system)).route();
+    var api = metrics == null ? routes.route() : new MetricsRoute(metrics).route().orElse(routes.route());
+    var route = urls.orElse(api);
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route);
   }
 }

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Typed {@code petrel.gateway} settings (see reference.conf): where the gateway listens, the region and account
- * it answers as, its request limits, and the prices usage reports are billed at.
+ * it answers as, its request limits, the prices usage reports are billed at, and the domain function URLs are
+ * served under.
  */
 public record GatewaySettings(
     String host,
@@ -19,7 +20,8 @@ public record GatewaySettings(
     int minimumUnreservedConcurrency,
     long maxInvokePayloadBytes,
     Duration invokeTimeout,
-    Prices prices) {
+    Prices prices,
+    String urlDomain) {
 
   public static GatewaySettings from(Config root) {
     Config c = root.getConfig("petrel.gateway");
@@ -35,11 +37,13 @@ public record GatewaySettings(
         c.getInt("minimum-unreserved-concurrency"),
         c.getBytes("max-invoke-payload-size"),
         c.getDuration("invoke-timeout"),
-        Prices.from(c));
+        Prices.from(c),
+        c.getString("function-url-domain"));
   }
 
   public GatewaySettings withPort(int newPort) {
     return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
-        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, invokeTimeout, prices);
+        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, invokeTimeout, prices,
+        urlDomain);
   }
 }

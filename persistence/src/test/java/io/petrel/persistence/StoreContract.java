@@ -829,6 +829,179 @@ public abstract class StoreContract {
   // ------------------------------------------------------------------------------------------------------------
 
   @Nested
+  class FunctionUrls {
+
+    @Test
+    void a_created_url_config_reads_back_by_qualifier_and_by_url_id() {
+      FunctionId id = create("web");
+      FunctionUrlConfig url = new FunctionUrlConfig(id, "$LATEST", newUrlId(), "NONE",
+          "{\"AllowOrigins\":[\"https://example.com\"],\"MaxAge\":300}", "BUFFERED", T0.plusMillis(321),
+          T0.plusMillis(654));
+
+      assertThat(await(store.createUrlConfig(url))).isEqualTo(url);
+
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).contains(url);
+      assertThat(await(store.findUrlConfig(url.urlId()))).contains(url);
+      assertThat(await(store.findUrlConfig(newUrlId()))).isEmpty();
+    }
+
+    @Test
+    void an_alias_has_its_own_url_config_beside_latest() {
+      FunctionId id = functionWithVersions("web", 1);
+      await(store.createAlias(alias(id, "live", "1")));
+      FunctionUrlConfig latest = await(store.createUrlConfig(url(id, "$LATEST")));
+      FunctionUrlConfig live = await(store.createUrlConfig(url(id, "live")));
+
+      assertThat(await(store.getUrlConfig(id, "live"))).contains(live);
+      assertThat(await(store.findUrlConfig(live.urlId()))).contains(live);
+      assertThat(await(store.findUrlConfig(latest.urlId()))).contains(latest);
+    }
+
+    @Test
+    void creating_a_second_url_config_for_a_qualifier_fails_with_already_exists_and_keeps_the_first() {
+      FunctionId id = create("web");
+      FunctionUrlConfig first = await(store.createUrlConfig(url(id, "$LATEST")));
+      FunctionUrlConfig second = url(id, "$LATEST");
+
+      assertThat(failureOf(store.createUrlConfig(second))).isInstanceOf(StoreException.AlreadyExists.class);
+
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).contains(first);
+      assertThat(await(store.findUrlConfig(second.urlId()))).isEmpty();
+    }
+
+    @Test
+    void creating_a_url_config_for_a_missing_function_fails_with_not_found_naming_it() {
+      FunctionUrlConfig url = url(fn("nothing-here"), "$LATEST");
+
+      assertThat(failureOf(store.createUrlConfig(url))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining("nothing-here");
+      assertThat(await(store.findUrlConfig(url.urlId()))).isEmpty();
+    }
+
+    @Test
+    void creating_a_url_config_for_a_missing_alias_fails_with_not_found_naming_it() {
+      FunctionId id = create("web");
+      FunctionUrlConfig url = url(id, "live");
+
+      assertThat(failureOf(store.createUrlConfig(url))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining("live");
+      assertThat(await(store.getUrlConfig(id, "live"))).isEmpty();
+      assertThat(await(store.findUrlConfig(url.urlId()))).isEmpty();
+    }
+
+    @Test
+    void updating_a_url_config_keeps_its_url_id_and_creation_time_and_replaces_the_rest() {
+      FunctionId id = create("web");
+      FunctionUrlConfig original = await(store.createUrlConfig(url(id, "$LATEST")));
+      FunctionUrlConfig change = new FunctionUrlConfig(id, "$LATEST", newUrlId(), "AWS_IAM",
+          "{\"AllowMethods\":[\"GET\"]}", "RESPONSE_STREAM", T0.plusSeconds(3600), T0.plusSeconds(7200));
+
+      FunctionUrlConfig updated = await(store.updateUrlConfig(change));
+
+      FunctionUrlConfig expected = new FunctionUrlConfig(id, "$LATEST", original.urlId(), "AWS_IAM",
+          "{\"AllowMethods\":[\"GET\"]}", "RESPONSE_STREAM", original.created(), T0.plusSeconds(7200));
+      assertThat(updated).isEqualTo(expected);
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).contains(expected);
+      assertThat(await(store.findUrlConfig(original.urlId()))).contains(expected);
+      assertThat(await(store.findUrlConfig(change.urlId()))).isEmpty();
+    }
+
+    @Test
+    void updating_a_missing_url_config_fails_with_not_found_and_creates_nothing() {
+      FunctionId id = create("web");
+      FunctionUrlConfig url = url(id, "$LATEST");
+
+      assertThat(failureOf(store.updateUrlConfig(url))).isInstanceOf(StoreException.NotFound.class);
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).isEmpty();
+      assertThat(await(store.findUrlConfig(url.urlId()))).isEmpty();
+    }
+
+    @Test
+    void a_deleted_url_config_is_gone_by_qualifier_and_by_url_id_and_deleting_it_again_fails_with_not_found() {
+      FunctionId id = create("web");
+      FunctionUrlConfig url = await(store.createUrlConfig(url(id, "$LATEST")));
+
+      await(store.deleteUrlConfig(id, "$LATEST"));
+
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).isEmpty();
+      assertThat(await(store.findUrlConfig(url.urlId()))).isEmpty();
+      assertThat(failureOf(store.deleteUrlConfig(id, "$LATEST"))).isInstanceOf(StoreException.NotFound.class);
+      FunctionUrlConfig again = await(store.createUrlConfig(url(id, "$LATEST")));
+      assertThat(await(store.findUrlConfig(again.urlId()))).contains(again);
+    }
+
+    @Test
+    void url_configs_are_listed_by_qualifier_a_page_at_a_time() {
+      FunctionId id = functionWithVersions("web", 1);
+      await(store.createAlias(alias(id, "live", "1")));
+      await(store.createAlias(alias(id, "beta", "1")));
+      for (String qualifier : List.of("live", "$LATEST", "beta")) {
+        await(store.createUrlConfig(url(id, qualifier)));
+      }
+
+      List<Page<FunctionUrlConfig>> pages = allPages(marker -> store.listUrlConfigs(id, marker, 2));
+
+      assertThat(pages).extracting(p -> p.items().stream().map(FunctionUrlConfig::qualifier).toList())
+          .containsExactly(List.of("$LATEST", "beta"), List.of("live"));
+      assertPagedBy(pages, 2);
+      assertThat(pages.get(1).items().get(0)).isEqualTo(await(store.getUrlConfig(id, "live")).orElseThrow());
+    }
+
+    @Test
+    void a_function_without_url_configs_lists_none() {
+      FunctionId id = create("web");
+
+      assertThat(await(store.listUrlConfigs(id, null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void deleting_a_function_removes_its_url_configs_also_for_a_function_created_again_under_its_name() {
+      FunctionId id = functionWithVersions("web", 1);
+      await(store.createAlias(alias(id, "live", "1")));
+      FunctionUrlConfig latest = await(store.createUrlConfig(url(id, "$LATEST")));
+      FunctionUrlConfig live = await(store.createUrlConfig(url(id, "live")));
+
+      await(store.deleteFunction(id));
+
+      assertThat(await(store.findUrlConfig(latest.urlId()))).isEmpty();
+      assertThat(await(store.findUrlConfig(live.urlId()))).isEmpty();
+      create("web");
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).isEmpty();
+      assertThat(await(store.listUrlConfigs(id, null, 50)).items()).isEmpty();
+      assertThat(await(store.findUrlConfig(latest.urlId()))).isEmpty();
+    }
+
+    @Test
+    void deleting_an_alias_removes_its_url_config_and_leaves_the_others() {
+      FunctionId id = functionWithVersions("web", 1);
+      await(store.createAlias(alias(id, "live", "1")));
+      FunctionUrlConfig latest = await(store.createUrlConfig(url(id, "$LATEST")));
+      FunctionUrlConfig live = await(store.createUrlConfig(url(id, "live")));
+
+      await(store.deleteAlias(id, "live"));
+
+      assertThat(await(store.getUrlConfig(id, "live"))).isEmpty();
+      assertThat(await(store.findUrlConfig(live.urlId()))).isEmpty();
+      assertThat(await(store.findUrlConfig(latest.urlId()))).contains(latest);
+      await(store.createAlias(alias(id, "live", "1")));
+      assertThat(await(store.getUrlConfig(id, "live"))).isEmpty();
+    }
+
+    @Test
+    void url_configs_survive_closing_and_reopening() {
+      FunctionId id = create("web");
+      FunctionUrlConfig url = await(store.createUrlConfig(url(id, "$LATEST")));
+
+      store = reopen();
+
+      assertThat(await(store.getUrlConfig(id, "$LATEST"))).contains(url);
+      assertThat(await(store.findUrlConfig(url.urlId()))).contains(url);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
   class Code {
 
     @Test
@@ -1155,6 +1328,16 @@ public abstract class StoreContract {
   private static Alias alias(FunctionId id, String name, String version, String extraVersion, double weight) {
     return new Alias(id, name, version, "alias " + name, Optional.of(new Alias.Routing(extraVersion, weight)),
         newRevisionId());
+  }
+
+  /** A URL with a new random id for a function qualifier, open to everyone, without Cors. */
+  private static FunctionUrlConfig url(FunctionId id, String qualifier) {
+    return new FunctionUrlConfig(id, qualifier, newUrlId(), "NONE", "{}", "BUFFERED", T0, T0);
+  }
+
+  /** 32 lowercase letters and digits, as URL ids are. */
+  protected static String newUrlId() {
+    return UUID.randomUUID().toString().replace("-", "");
   }
 
   private List<String> aliasNames(FunctionId id, String functionVersion, int limit) {

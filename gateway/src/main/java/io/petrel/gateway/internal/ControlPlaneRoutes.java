@@ -43,6 +43,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private final AliasApi aliases;
   private final UsageApi usage;
   private final QueryApi queries;
+  private final FunctionUrlApi urls;
   private final ClusterStatusApi clusterStatus;
   private final Materializer materializer;
 
@@ -58,6 +59,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
     this.functions = new FunctionApi(ctx);
     this.usage = new UsageApi(ctx);
     this.queries = new QueryApi(ctx);
+    this.urls = new FunctionUrlApi(ctx, ctx.settings.urlDomain());
     this.aliases = new AliasApi(ctx);
     this.materializer = materializer;
   }
@@ -81,7 +83,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
             path("concurrency", () -> get(() -> respond(() -> functions.getConcurrency(name)))),
             path("provisioned-concurrency", () -> notSupported("Provisioned concurrency")))))),
         pathPrefix("2019-09-25", () -> notSupported("Event invoke configuration")),
-        pathPrefix("2021-10-31", () -> notSupported("Function URLs")),
+        pathPrefix("2021-10-31", () -> pathPrefix("functions", () -> pathPrefix(segment(), this::urlRoutes))),
         pathPrefix("petrel", () -> concat(
             path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
             clusterStatusRoutes(),
@@ -123,6 +125,21 @@ public final class ControlPlaneRoutes extends AllDirectives {
             pathPrefix("aliases", () -> aliasRoutes(name)),
             path("invocations", () -> post(() -> invoke(name))),
             path("invoke-async", () -> notSupported("InvokeAsync")))));
+  }
+
+  /** Create/Get/Update/DeleteFunctionUrlConfig and ListFunctionUrlConfigs. */
+  private Route urlRoutes(String name) {
+    return optionalHeaderValueByName("Host", host -> {
+      String hostPort = host.orElse("");
+      return concat(
+          path("url", () -> parameterOptional("Qualifier", q -> concat(
+              post(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> urls.create(name, q, b, hostPort))),
+              get(() -> respond(() -> urls.get(name, q, hostPort))),
+              put(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> urls.update(name, q, b, hostPort))),
+              delete(() -> respond(() -> urls.delete(name, q)))))),
+          path("urls", () -> get(() -> parameterOptional("Marker", marker -> parameterOptional("MaxItems", max ->
+              respond(() -> urls.list(name, marker, max, hostPort)))))));
+    });
   }
 
   private Route aliasRoutes(String name) {

@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteType;
@@ -18,6 +19,7 @@ import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.InvocationQuery;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
@@ -28,6 +30,7 @@ import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.CassandraCode;
 import io.petrel.persistence.internal.CassandraInvocationLog;
 import io.petrel.persistence.internal.CassandraSchema;
+import io.petrel.persistence.internal.CassandraUrlIds;
 import io.petrel.persistence.internal.ConfigJson;
 import io.petrel.persistence.internal.Cql;
 import io.petrel.persistence.internal.FunctionPartition;
@@ -37,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -64,6 +68,10 @@ import org.slf4j.LoggerFactory;
  * RevisionId check cannot be separated from the write it guards. Within one store, changes to one function are
  * also queued one after another, which saves lightweight-transaction rounds that would only conflict.
  *
+ * <p>A function URL is a row of its function's partition, created and deleted by such batches like an alias, so a
+ * qualifier never gets two URLs, not even from two nodes at once, and deleting a function or alias takes its URL
+ * along in the same batch. {@link CassandraUrlIds} leads from a URL id to that row.
+ *
  * <p>Code is stored in 1 MiB chunks and verified by SHA-256 on read; invocation records and log lines are
  * written in batches by {@link CassandraInvocationLog}, which also buffers them while Cassandra is away.
  */
@@ -75,6 +83,7 @@ public final class CassandraStore implements PetrelStore {
   private final String ks;
   private final ScheduledExecutorService timer;
   private final CassandraCode code;
+  private final CassandraUrlIds urlIds;
   private final CassandraInvocationLog invocations;
   private final ConcurrentHashMap<FunctionId, CompletableFuture<Void>> changeQueues = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -91,6 +100,7 @@ public final class CassandraStore implements PetrelStore {
   private final PreparedStatement writeNextVersion;
   private final PreparedStatement writeVersion;
   private final PreparedStatement writeAlias;
+  private final PreparedStatement writeUrl;
   private final PreparedStatement deleteItem;
   private final PreparedStatement listNames;
   private final PreparedStatement addName;
@@ -127,6 +137,8 @@ public final class CassandraStore implements PetrelStore {
         + " VALUES (?, ?, ?, ?, ?)");
     writeAlias = session.prepare("INSERT INTO " + fn + " (account, name, item, alias_version, alias_description,"
         + " routing_version, routing_weight, alias_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    writeUrl = session.prepare("INSERT INTO " + fn + " (account, name, item, " + FunctionPartition.URL_COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     deleteItem = session.prepare("DELETE FROM " + fn + where + " AND item = ?");
     listNames = session.prepare("SELECT name FROM " + ks + ".account_functions WHERE account = ? AND name >= ?"
         + " LIMIT ?");
@@ -134,6 +146,7 @@ public final class CassandraStore implements PetrelStore {
     removeName = session.prepare("DELETE FROM " + ks + ".account_functions USING TIMESTAMP ?"
         + " WHERE account = ? AND name = ?");
     this.code = new CassandraCode(session, ks);
+    this.urlIds = new CassandraUrlIds(session, ks);
     this.invocations = new CassandraInvocationLog(session, ks, settings.logRetention(), settings.bufferLimit());
   }
 
@@ -307,9 +320,11 @@ public final class CassandraStore implements PetrelStore {
           deleteItem.bind(id.account(), id.name(), FunctionPartition.versionItem(v))));
       p.aliases().keySet().forEach(a -> writes.add(
           deleteItem.bind(id.account(), id.name(), FunctionPartition.aliasItem(a))));
+      p.urls().keySet().forEach(q -> writes.add(
+          deleteItem.bind(id.account(), id.name(), FunctionPartition.urlItem(q))));
       writes.add(clearFunction.bind(id.account(), id.name()));
-      return new Change<Void>(null, writes);
-    }).thenCompose(ignored -> Cql.translated(
+      return new Change<>(urlIdsOf(p.urls().values()), writes);
+    }).thenCompose(urlIds::removeAll).thenCompose(ignored -> Cql.translated(
         // Timestamped before the deletion, so that a create of the same name after it keeps its listing entry.
         session.executeAsync(removeName.bind(micros, id.account(), id.name())).thenApply(rs -> (Void) null)));
   }
@@ -439,8 +454,101 @@ public final class CassandraStore implements PetrelStore {
       if (!p.aliases().containsKey(name)) {
         throw StoreRules.aliasNotFound(id, name);
       }
-      return new Change<Void>(null, List.of(deleteItem.bind(id.account(), id.name(), FunctionPartition.aliasItem(name))));
+      List<BoundStatement> writes = new ArrayList<>();
+      writes.add(deleteItem.bind(id.account(), id.name(), FunctionPartition.aliasItem(name)));
+      FunctionUrlConfig url = p.urls().get(name);
+      if (url != null) {
+        writes.add(deleteItem.bind(id.account(), id.name(), FunctionPartition.urlItem(name)));
+      }
+      return new Change<>(url == null ? List.<String>of() : List.of(url.urlId()), writes);
+    }).thenCompose(urlIds::removeAll);
+  }
+
+  // ---- function URLs ----
+
+  @Override
+  public CompletionStage<FunctionUrlConfig> createUrlConfig(FunctionUrlConfig config) {
+    FunctionId id = config.function();
+    String qualifier = config.qualifier();
+    // The URL id's pointer goes first: it leads nowhere until the partition row names the id, so a create that
+    // loses the race or fails leaves at most a pointer nobody follows, and a created URL is always found.
+    return Cql.translated(urlIds.put(config.urlId(), id, qualifier))
+        .thenCompose(ignored -> change(id, p -> {
+          require(p);
+          if (!VersionedConfig.LATEST.equals(qualifier) && !p.aliases().containsKey(qualifier)) {
+            throw StoreRules.aliasNotFound(id, qualifier);
+          }
+          if (p.urls().containsKey(qualifier)) {
+            throw StoreRules.urlExists(id, qualifier);
+          }
+          return Change.of(config, bindUrl(config));
+        }))
+        .exceptionallyCompose(error -> {
+          Throwable cause = Cql.translate(error);
+          boolean notCreated = cause instanceof StoreException.NotFound
+              || cause instanceof StoreException.AlreadyExists;
+          CompletionStage<Void> cleanUp = notCreated
+              ? urlIds.removeAll(List.of(config.urlId()))
+              : CompletableFuture.completedFuture(null);
+          return cleanUp.thenCompose(done -> CompletableFuture.failedStage(cause));
+        });
+  }
+
+  @Override
+  public CompletionStage<Optional<FunctionUrlConfig>> getUrlConfig(FunctionId function, String qualifier) {
+    return Cql.translated(Cql.one(session,
+            readItem.bind(function.account(), function.name(), FunctionPartition.urlItem(qualifier)))
+        .thenApply(row -> url(function, qualifier, row)));
+  }
+
+  @Override
+  public CompletionStage<Optional<FunctionUrlConfig>> findUrlConfig(String urlId) {
+    return Cql.translated(urlIds.lookup(urlId).thenCompose(target -> target.isEmpty()
+        ? CompletableFuture.completedFuture(Optional.<FunctionUrlConfig>empty())
+        : Cql.one(session, readItem.bind(target.get().function().account(), target.get().function().name(),
+                FunctionPartition.urlItem(target.get().qualifier())))
+            // the pointer counts only while the URL it points at has its id (see CassandraUrlIds)
+            .thenApply(row -> url(target.get().function(), target.get().qualifier(), row)
+                .filter(url -> url.urlId().equals(urlId)))));
+  }
+
+  @Override
+  public CompletionStage<FunctionUrlConfig> updateUrlConfig(FunctionUrlConfig config) {
+    FunctionId id = config.function();
+    return change(id, p -> {
+      require(p);
+      FunctionUrlConfig current = p.urls().get(config.qualifier());
+      if (current == null) {
+        throw StoreRules.urlNotFound(id, config.qualifier());
+      }
+      FunctionUrlConfig updated = StoreRules.updatedUrl(current, config);
+      return Change.of(updated, bindUrl(updated));
     });
+  }
+
+  @Override
+  public CompletionStage<Void> deleteUrlConfig(FunctionId function, String qualifier) {
+    return change(function, p -> {
+      require(p);
+      FunctionUrlConfig current = p.urls().get(qualifier);
+      if (current == null) {
+        throw StoreRules.urlNotFound(function, qualifier);
+      }
+      return Change.of(List.of(current.urlId()),
+          deleteItem.bind(function.account(), function.name(), FunctionPartition.urlItem(qualifier)));
+    }).thenCompose(urlIds::removeAll);
+  }
+
+  @Override
+  public CompletionStage<Page<FunctionUrlConfig>> listUrlConfigs(FunctionId function, String marker, int limit) {
+    String after = marker == null ? "" : marker;
+    return Cql.translated(readPartition(function).thenApply(p -> {
+      require(p);
+      List<FunctionUrlConfig> items = p.urls().tailMap(after, false).values().stream()
+          .limit(limit + 1L)
+          .toList();
+      return StoreRules.page(items, limit, FunctionUrlConfig::qualifier);
+    }));
   }
 
   // ---- code ----
@@ -628,6 +736,23 @@ public final class CassandraStore implements PetrelStore {
         alias.routing().map(Alias.Routing::version).orElse(null),
         alias.routing().map(Alias.Routing::weight).orElse(null),
         alias.revisionId());
+  }
+
+  private BoundStatement bindUrl(FunctionUrlConfig url) {
+    FunctionId id = url.function();
+    return writeUrl.bind(id.account(), id.name(), FunctionPartition.urlItem(url.qualifier()), url.urlId(),
+        url.authType(), url.corsJson(), url.invokeMode(), url.created().toEpochMilli(),
+        url.modified().toEpochMilli());
+  }
+
+  private static Optional<FunctionUrlConfig> url(FunctionId id, String qualifier, Row row) {
+    return row == null || row.isNull("present") || !row.getBoolean("present") || row.isNull("url_id")
+        ? Optional.empty()
+        : Optional.of(FunctionPartition.url(id, qualifier, row));
+  }
+
+  private static List<String> urlIdsOf(Collection<FunctionUrlConfig> urls) {
+    return urls.stream().map(FunctionUrlConfig::urlId).toList();
   }
 
   // ---- checks, shared with the embedded engine in meaning ----

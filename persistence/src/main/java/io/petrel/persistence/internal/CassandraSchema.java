@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * every statement is idempotent (IF NOT EXISTS), so nodes starting at the same time may both run a migration
  * and the keyspace ends up the same.
  *
- * <p>Layout: everything about one function (its $LATEST as static columns, published versions and aliases as
- * rows) lives in one partition of {@code functions}, so that every change to a function is one conditional
- * batch on one partition, guarded by the static {@code seq} (see CassandraStore). Invocations and log lines
- * are bucketed per function and UTC day; {@code invocation_days} and {@code log_days} say which buckets exist.
+ * <p>Layout: everything about one function (its $LATEST as static columns, published versions, aliases and
+ * function URLs as rows) lives in one partition of {@code functions}, so that every change to a function is one
+ * conditional batch on one partition, guarded by the static {@code seq} (see CassandraStore). {@code
+ * function_urls} leads from a URL id back to its function and qualifier (see CassandraUrlIds). Invocations and
+ * log lines are bucketed per function and UTC day; {@code invocation_days} and {@code log_days} say which
+ * buckets exist.
  * Log lines are kept in time order, with a storage-attached index on the request id for an invocation's lines.
  * Usage is kept per account and day, one row per function and writer (a store instance), each holding that
  * writer's absolute totals so that rewriting a row after a retry never counts twice.
@@ -62,7 +64,17 @@ public final class CassandraSchema {
       """
       CREATE TABLE IF NOT EXISTS %1$s.usage (account text, day int, name text, writer uuid,
         requests bigint, billed_mb_ms bigint,
-        PRIMARY KEY ((account, day), name, writer))"""));
+        PRIMARY KEY ((account, day), name, writer))"""),
+      // Function URLs: a function's URL per qualifier is a row of its partition (so that creating one is checked
+      // against the function and its aliases in the same conditional batch), and function_urls says which
+      // function qualifier a URL id belongs to.
+      List.of(
+          """
+          ALTER TABLE %1$s.functions ADD IF NOT EXISTS (url_id text, url_auth_type text, url_cors text,
+            url_invoke_mode text, url_created_ms bigint, url_modified_ms bigint)""",
+          """
+          CREATE TABLE IF NOT EXISTS %1$s.function_urls (url_id text PRIMARY KEY,
+            account text, name text, qualifier text)"""));
 
   private CassandraSchema() {}
 

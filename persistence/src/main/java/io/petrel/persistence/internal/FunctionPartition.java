@@ -5,6 +5,7 @@ import io.petrel.persistence.Alias;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.VersionedConfig;
 import java.time.Instant;
 import java.util.List;
@@ -15,11 +16,11 @@ import java.util.UUID;
 
 /**
  * One function's partition of the Cassandra {@code functions} table as read: the function (static columns),
- * its published versions and its aliases, and {@code seq}, the number every change of the partition advances
- * and is conditioned on.
+ * its published versions, its aliases and its function URLs, and {@code seq}, the number every change of the
+ * partition advances and is conditioned on.
  *
  * <p>Rows are told apart by their {@code item} key: {@code v:<19-digit number>} for a version (so that
- * versions sort by number) and {@code a:<name>} for an alias.
+ * versions sort by number), {@code a:<name>} for an alias and {@code u:<qualifier>} for a function URL.
  */
 public record FunctionPartition(
     FunctionId id,
@@ -28,12 +29,17 @@ public record FunctionPartition(
     Optional<FunctionDefinition> function,
     long nextVersion,
     TreeMap<Long, PublishedVersion> versions,
-    TreeMap<String, Alias> aliases) {
+    TreeMap<String, Alias> aliases,
+    TreeMap<String, FunctionUrlConfig> urls) {
+
+  /** The columns of a function URL row, as {@link #url} reads them. */
+  public static final String URL_COLUMNS =
+      "url_id, url_auth_type, url_cors, url_invoke_mode, url_created_ms, url_modified_ms";
 
   /** The columns {@link #of} reads, in this order. */
   public static final String COLUMNS = "item, present, seq, op, latest, tags, reserved, next_version, created_ms,"
       + " config, latest_description, alias_version, alias_description, routing_version, routing_weight,"
-      + " alias_revision";
+      + " alias_revision, " + URL_COLUMNS;
 
   /** A published version with the description $LATEST had when it was published. */
   public record PublishedVersion(VersionedConfig version, String latestDescription) {
@@ -51,12 +57,17 @@ public record FunctionPartition(
     return "a:" + name;
   }
 
+  public static String urlItem(String qualifier) {
+    return "u:" + qualifier;
+  }
+
   /** The partition from the rows of {@code SELECT COLUMNS FROM functions WHERE account = ? AND name = ?}. */
   public static FunctionPartition of(FunctionId id, List<Row> rows) {
     TreeMap<Long, PublishedVersion> versions = new TreeMap<>();
     TreeMap<String, Alias> aliases = new TreeMap<>();
+    TreeMap<String, FunctionUrlConfig> urls = new TreeMap<>();
     if (rows.isEmpty()) {
-      return new FunctionPartition(id, null, null, Optional.empty(), 1, versions, aliases);
+      return new FunctionPartition(id, null, null, Optional.empty(), 1, versions, aliases, urls);
     }
     Row first = rows.get(0);
     Long seq = first.isNull("seq") ? null : first.getLong("seq");
@@ -76,9 +87,12 @@ public record FunctionPartition(
       } else if (item.startsWith("a:")) {
         Alias alias = alias(id, item.substring(2), row);
         aliases.put(alias.name(), alias);
+      } else if (item.startsWith("u:")) {
+        FunctionUrlConfig url = url(id, item.substring(2), row);
+        urls.put(url.qualifier(), url);
       }
     }
-    return new FunctionPartition(id, seq, first.getUuid("op"), function, nextVersion, versions, aliases);
+    return new FunctionPartition(id, seq, first.getUuid("op"), function, nextVersion, versions, aliases, urls);
   }
 
   /** The function from a row carrying the static columns {@code present, latest, tags, reserved, created_ms}. */
@@ -96,5 +110,12 @@ public record FunctionPartition(
         : Optional.of(new Alias.Routing(routingVersion, row.getDouble("routing_weight")));
     return new Alias(id, name, row.getString("alias_version"), row.getString("alias_description"), routing,
         row.getString("alias_revision"));
+  }
+
+  /** A function URL from a row carrying the {@link #URL_COLUMNS}. */
+  public static FunctionUrlConfig url(FunctionId id, String qualifier, Row row) {
+    return new FunctionUrlConfig(id, qualifier, row.getString("url_id"), row.getString("url_auth_type"),
+        row.getString("url_cors"), row.getString("url_invoke_mode"),
+        Instant.ofEpochMilli(row.getLong("url_created_ms")), Instant.ofEpochMilli(row.getLong("url_modified_ms")));
   }
 }

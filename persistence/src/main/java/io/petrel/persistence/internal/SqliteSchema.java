@@ -44,7 +44,16 @@ public final class SqliteSchema {
       // PublishVersion can tell whether $LATEST changed since.
       List.of("ALTER TABLE versions ADD COLUMN latest_description TEXT"),
       // Log queries by time range.
-      List.of("CREATE INDEX log_lines_by_time ON log_lines (account, name, ts_ms, seq)"));
+      List.of("CREATE INDEX log_lines_by_time ON log_lines (account, name, ts_ms, seq)"),
+      // Function URLs: one per function qualifier, found again by URL id.
+      List.of(
+          """
+          CREATE TABLE function_urls (
+            account TEXT NOT NULL, name TEXT NOT NULL, qualifier TEXT NOT NULL, url_id TEXT NOT NULL,
+            auth_type TEXT NOT NULL, cors TEXT NOT NULL, invoke_mode TEXT NOT NULL, created_ms INTEGER NOT NULL,
+            modified_ms INTEGER NOT NULL,
+            PRIMARY KEY (account, name, qualifier)) WITHOUT ROWID""",
+          "CREATE UNIQUE INDEX function_urls_by_id ON function_urls (url_id)"));
 
   private SqliteSchema() {}
 

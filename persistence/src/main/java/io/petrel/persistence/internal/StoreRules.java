@@ -1,13 +1,18 @@
 package io.petrel.persistence.internal;
 
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.Page;
 import io.petrel.persistence.StoreException;
+import io.petrel.persistence.VersionedConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** What every engine answers alike: revision checks, paging, and the not-found messages Lambda uses. */
+/**
+ * What every engine answers alike: revision checks, paging, the not-found and already-exists messages Lambda uses,
+ * and what an update of a function URL keeps.
+ */
 public final class StoreRules {
   private StoreRules() {}
 
@@ -41,5 +46,24 @@ public final class StoreRules {
 
   public static StoreException.NotFound aliasNotFound(FunctionId id, String alias) {
     return new StoreException.NotFound("Alias not found: " + id.name() + ":" + alias);
+  }
+
+  public static StoreException.NotFound urlNotFound(FunctionId id, String qualifier) {
+    return new StoreException.NotFound("Function URL config not found: " + qualified(id, qualifier));
+  }
+
+  public static StoreException.AlreadyExists urlExists(FunctionId id, String qualifier) {
+    return new StoreException.AlreadyExists("Failed to create function url config for [function = "
+        + qualified(id, qualifier) + "]. Error message:  FunctionUrlConfig exists for this Lambda function");
+  }
+
+  /** {@code current} with what an update replaces taken from {@code update}: the URL id and creation time stay. */
+  public static FunctionUrlConfig updatedUrl(FunctionUrlConfig current, FunctionUrlConfig update) {
+    return new FunctionUrlConfig(current.function(), current.qualifier(), current.urlId(), update.authType(),
+        update.corsJson(), update.invokeMode(), current.created(), update.modified());
+  }
+
+  private static String qualified(FunctionId id, String qualifier) {
+    return VersionedConfig.LATEST.equals(qualifier) ? id.name() : id.name() + ":" + qualifier;
   }
 }

@@ -5,6 +5,7 @@ import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.InvocationQuery;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
@@ -14,6 +15,7 @@ import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.ConfigJson;
 import io.petrel.persistence.internal.Sha256;
+import io.petrel.persistence.internal.SqliteFunctionUrls;
 import io.petrel.persistence.internal.StoreRules;
 import io.petrel.persistence.internal.SqliteDatabase;
 import io.petrel.persistence.internal.SqliteInvocationLog;
@@ -157,7 +159,7 @@ public final class SqliteStore implements PetrelStore {
   public CompletionStage<Void> deleteFunction(FunctionId id) {
     return db.transaction(c -> {
       requireFunction(c, id);
-      for (String table : List.of("functions", "versions", "aliases")) {
+      for (String table : List.of("functions", "versions", "aliases", "function_urls")) {
         try (PreparedStatement st = c.prepareStatement(
             "DELETE FROM " + table + " WHERE account = ? AND name = ?")) {
           st.setString(1, id.account());
@@ -324,7 +326,70 @@ public final class SqliteStore implements PetrelStore {
           throw StoreRules.aliasNotFound(id, name);
         }
       }
+      SqliteFunctionUrls.delete(c, id, name);
       return null;
+    });
+  }
+
+  // ---- function URLs ----
+
+  @Override
+  public CompletionStage<FunctionUrlConfig> createUrlConfig(FunctionUrlConfig config) {
+    FunctionId id = config.function();
+    String qualifier = config.qualifier();
+    return db.transaction(c -> {
+      requireFunction(c, id);
+      if (!VersionedConfig.LATEST.equals(qualifier) && readAlias(c, id, qualifier).isEmpty()) {
+        throw StoreRules.aliasNotFound(id, qualifier);
+      }
+      if (SqliteFunctionUrls.get(c, id, qualifier).isPresent()) {
+        throw StoreRules.urlExists(id, qualifier);
+      }
+      SqliteFunctionUrls.insert(c, config);
+      return config;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<FunctionUrlConfig>> getUrlConfig(FunctionId function, String qualifier) {
+    return db.read(c -> SqliteFunctionUrls.get(c, function, qualifier));
+  }
+
+  @Override
+  public CompletionStage<Optional<FunctionUrlConfig>> findUrlConfig(String urlId) {
+    return db.read(c -> SqliteFunctionUrls.find(c, urlId));
+  }
+
+  @Override
+  public CompletionStage<FunctionUrlConfig> updateUrlConfig(FunctionUrlConfig config) {
+    FunctionId id = config.function();
+    return db.transaction(c -> {
+      requireFunction(c, id);
+      FunctionUrlConfig current = SqliteFunctionUrls.get(c, id, config.qualifier())
+          .orElseThrow(() -> StoreRules.urlNotFound(id, config.qualifier()));
+      FunctionUrlConfig updated = StoreRules.updatedUrl(current, config);
+      SqliteFunctionUrls.update(c, updated);
+      return updated;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> deleteUrlConfig(FunctionId function, String qualifier) {
+    return db.transaction(c -> {
+      requireFunction(c, function);
+      if (!SqliteFunctionUrls.delete(c, function, qualifier)) {
+        throw StoreRules.urlNotFound(function, qualifier);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Page<FunctionUrlConfig>> listUrlConfigs(FunctionId function, String marker, int limit) {
+    return db.read(c -> {
+      requireFunction(c, function);
+      List<FunctionUrlConfig> items = SqliteFunctionUrls.list(c, function, marker == null ? "" : marker, limit + 1);
+      return StoreRules.page(items, limit, FunctionUrlConfig::qualifier);
     });
   }
 

@@ -11,9 +11,11 @@ import io.petrel.persistence.DailyUsage;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
+import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.StoreContract;
+import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.Sha256;
 import java.nio.ByteBuffer;
@@ -103,6 +105,46 @@ class CassandraStoreIT extends StoreContract {
   }
 
   @Test
+  void two_stores_creating_a_url_for_one_qualifier_at_once_let_exactly_one_win() {
+    String account = "acct-" + UUID.randomUUID();
+    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+      for (int round = 0; round < 5; round++) {
+        FunctionId id = new FunctionId(account, "web-" + round);
+        await(shared.createFunction(new FunctionDefinition(id, config("v0"), Map.of(), OptionalInt.empty(),
+            Instant.now())));
+        FunctionUrlConfig fromShared = url(id);
+        FunctionUrlConfig fromOther = url(id);
+        // Both calls are under way before either is awaited: they race in Cassandra, not in this thread.
+        List<CompletableFuture<FunctionUrlConfig>> creates = List.of(
+            shared.createUrlConfig(fromShared).toCompletableFuture(),
+            other.createUrlConfig(fromOther).toCompletableFuture());
+
+        List<FunctionUrlConfig> won = new ArrayList<>();
+        List<Throwable> lost = new ArrayList<>();
+        for (CompletableFuture<FunctionUrlConfig> create : creates) {
+          try {
+            won.add(await(create));
+          } catch (StoreException e) {
+            lost.add(e);
+          }
+        }
+
+        assertThat(won).as("round %d", round).hasSize(1).first().isIn(fromShared, fromOther);
+        assertThat(lost).as("round %d", round).singleElement()
+            .isInstanceOf(StoreException.AlreadyExists.class);
+        FunctionUrlConfig winner = won.get(0);
+        String loserId = (winner.equals(fromShared) ? fromOther : fromShared).urlId();
+        for (CassandraStore store : List.of(shared, other)) {
+          assertThat(await(store.getUrlConfig(id, "$LATEST"))).contains(winner);
+          assertThat(await(store.findUrlConfig(winner.urlId()))).contains(winner);
+          assertThat(await(store.findUrlConfig(loserId))).isEmpty();
+          assertThat(await(store.listUrlConfigs(id, null, 50)).items()).containsExactly(winner);
+        }
+      }
+    }
+  }
+
+  @Test
   void code_larger_than_a_chunk_reads_back_and_a_damaged_chunk_is_an_error_not_wrong_code() throws Exception {
     byte[] zip = new byte[2_500_000];
     new Random().nextBytes(zip);
@@ -177,5 +219,10 @@ class CassandraStoreIT extends StoreContract {
   private static FunctionConfig config(String description) {
     return new FunctionConfig("python3.12", "app.handler", "", description, 3, 128, Map.of(), List.of(),
         Sha256.hex(new byte[] {7}), 1, UUID.randomUUID().toString(), Instant.parse("2025-01-01T00:00:00Z"));
+  }
+
+  private static FunctionUrlConfig url(FunctionId id) {
+    Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+    return new FunctionUrlConfig(id, "$LATEST", newUrlId(), "NONE", "{}", "BUFFERED", now, now);
   }
 }

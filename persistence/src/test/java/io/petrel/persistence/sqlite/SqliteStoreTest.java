@@ -77,6 +77,7 @@ class SqliteStoreTest extends StoreContract {
     VersionedConfig first = await(store.publishVersion(id, null, null, "version-revision-1", Instant.EPOCH));
     current.close();
     try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE function_urls");
       st.execute("DROP INDEX log_lines_by_time");
       st.execute("ALTER TABLE versions DROP COLUMN latest_description");
       st.execute("PRAGMA user_version = 1");
