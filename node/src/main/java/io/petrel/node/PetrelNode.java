@@ -81,7 +81,14 @@ public final class PetrelNode {
 
   private static PetrelNode start(Config config, PetrelStore store, String storeDescription) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "petrel", config);
+    Config withTransport;
+    try {
+      withTransport = ClusterTls.apply(config);
+    } catch (IllegalArgumentException e) {
+      store.close();
+      throw e;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "petrel", withTransport);
     try {
       join(system, config);
       RuntimeCatalog runtimes = RuntimeCatalog.detect(configuredRuntimes(config));

@@ -87,7 +87,13 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Starts member {@code i} (0-based); does not wait for it. */
   void start(int i) {
+    start(i, List.of());
+  }
+
+  /** Starts member {@code i} with JVM options of its own (after the common ones). */
+  void start(int i, List<String> jvmSettings) {
     List<String> cmd = new ArrayList<>(common);
+    cmd.addAll(jvmSettings);
     try {
       Files.createDirectories(dir);
       if (join == Join.BOOTSTRAP) {
