@@ -23,6 +23,7 @@ public final class Petrel {
              petrel invocations <function> [--since 1h] [--outcome OUTCOME] [--limit N]
              petrel usage [--month YYYY-MM] [--function NAME]
              petrel functions
+             petrel cluster
         dev        run a single node with the embedded SQLite store (defaults: port 9000, data dir .petrel)
         node       run a cluster node that keeps everything in Cassandra (default 127.0.0.1:9042, keyspace
                    petrel). It joins the --seed-nodes (cluster addresses host:port, default port 2551), or
@@ -35,6 +36,7 @@ public final class Petrel {
                    list a function's invocations: duration, memory, outcome
         usage      requests, GB-seconds and cost of a month, with the free tier
         functions  list the functions
+        cluster    list the cluster's members, their status and the functions each hosts
                    These talk to a running node: --endpoint URL, else PETREL_ENDPOINT, else
                    http://127.0.0.1:9000. 'petrel COMMAND --help' explains each. Exit code 0 on success,
                    1 when a call failed, 2 on a usage error.
@@ -55,7 +57,7 @@ public final class Petrel {
     switch (args[0]) {
       case "dev" -> run(args, false);
       case "node" -> run(args, true);
-      case "deploy", "invoke", "logs", "invocations", "usage", "functions" ->
+      case "deploy", "invoke", "logs", "invocations", "usage", "functions", "cluster" ->
           System.exit(io.petrel.node.cli.Cli.run(args));
       default -> fail("unknown command '" + args[0] + "'\n" + USAGE);
     }

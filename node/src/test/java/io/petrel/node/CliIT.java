@@ -151,6 +151,15 @@ class CliIT {
 
   @Test
   @Order(6)
+  void cluster_lists_this_node_as_the_up_reachable_leader() throws Exception {
+    Run cluster = petrel("cluster");
+    assertThat(cluster.exit()).as(cluster.stderr()).isZero();
+    assertThat(cluster.stdout()).startsWith("MEMBER").containsPattern(
+        "(?m)^pekko://petrel@127\\.0\\.0\\.1:\\d+ +Up +yes +\\d+ +\\d+ +leader \\(asked\\)$");
+  }
+
+  @Test
+  @Order(6)
   void functions_lists_the_function_with_its_runtime_and_memory() throws Exception {
     Run functions = petrel("functions");
     assertThat(functions.exit()).as(functions.stderr()).isZero();

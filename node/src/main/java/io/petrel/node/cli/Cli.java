@@ -11,12 +11,12 @@ import java.util.stream.Collectors;
 
 /**
  * The user-facing {@code petrel} commands that talk to a node's gateway over HTTP: deploy, invoke, logs,
- * invocations, usage, functions. Exit codes: 0 success, 1 a failed call (the function failed, the API answered
+ * invocations, usage, functions, cluster. Exit codes: 0 success, 1 a failed call (the function failed, the API answered
  * an error, the node is unreachable), 2 a usage error; each failure is one line on stderr.
  */
 public final class Cli {
   private static final List<Command> COMMANDS = List.of(new DeployCommand(), new InvokeCommand(), new LogsCommand(),
-      new InvocationsCommand(), new UsageCommand(), new FunctionsCommand());
+      new InvocationsCommand(), new UsageCommand(), new FunctionsCommand(), new ClusterCommand());
   private static final Map<String, Command> BY_NAME = COMMANDS.stream()
       .collect(Collectors.toMap(c -> c.spec().name(), Function.identity()));
 
