@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.petrel.deploy.testing.CassandraExtension;
 import io.petrel.deploy.testing.Keyspace;
 import io.petrel.deploy.testing.TestCassandra;
-import io.petrel.sharding.RuntimeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,8 +52,7 @@ class ClusterBootstrapIT {
     for (int i = 0; i < 3; i++) {
       nodes.awaitMembers(i, all, Duration.ofMinutes(1));
     }
-    String python = RuntimeCatalog.detect(Map.of()).ids().stream().filter(id -> id.startsWith("python3.")).findFirst()
-        .orElseThrow(() -> new AssertionError("no python3 runtime on this machine"));
+    String python = ClusterNodes.python();
     LambdaClient first = TestNodes.clientWithoutRetries(nodes.httpPort(0));
     first.createFunction(b -> b.functionName("found").runtime(python).handler("app.handler")
         .role("arn:aws:iam::000000000000:role/petrel").code(c -> c.zipFile(TestNodes.pythonZip("return event"))));

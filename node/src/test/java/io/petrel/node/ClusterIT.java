@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.petrel.deploy.testing.CassandraExtension;
 import io.petrel.deploy.testing.Keyspace;
 import io.petrel.deploy.testing.TestCassandra;
-import io.petrel.sharding.RuntimeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +51,7 @@ class ClusterIT {
 
   @BeforeAll
   static void start(TestCassandra cassandra, @Keyspace String keyspace) throws Exception {
-    python = RuntimeCatalog.detect(Map.of()).ids().stream().filter(id -> id.startsWith("python3.")).findFirst()
-        .orElseThrow(() -> new AssertionError("no python3 runtime on this machine"));
+    python = ClusterNodes.python();
     Path dir = Files.createDirectories(Path.of("target", "cluster-it", keyspace)).toAbsolutePath();
     nodes = new ClusterNodes(3, dir, cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort(),
         cassandra.localDatacenter(), keyspace, List.of(

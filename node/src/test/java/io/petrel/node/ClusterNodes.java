@@ -35,6 +35,9 @@ final class ClusterNodes implements AutoCloseable {
   private final int[] httpPorts;
   private final int[] clusterPorts;
   private final Process[] processes;
+  private final List<String> cassandraArgs;
+  private final Join join;
+  private final int[] managementPorts;
 
   ClusterNodes(int size, Path dir, String cassandra, String datacenter, String keyspace, List<String> jvmSettings) {
     this(size, Join.SEED_NODES, dir, cassandra, datacenter, keyspace, jvmSettings);
@@ -66,10 +69,6 @@ final class ClusterNodes implements AutoCloseable {
     this.cassandraArgs = List.of("--cassandra", cassandra, "--datacenter", datacenter, "--keyspace", keyspace);
     Runtime.getRuntime().addShutdownHook(new Thread(this::killAll));
   }
-
-  private final List<String> cassandraArgs;
-  private final Join join;
-  private final int[] managementPorts;
 
   /** Cluster Bootstrap's settings: every member's management endpoint, and that all of them must be found. */
   private Path bootstrapConfig() throws IOException {
@@ -189,7 +188,7 @@ final class ClusterNodes implements AutoCloseable {
 
   /** GET /petrel/v1/cluster of member {@code i}. */
   JsonNode cluster(int i) {
-    HttpResponse<String> reply = get(i, "/petrel/v1/cluster");
+    Answer reply = get(i, "/petrel/v1/cluster");
     if (reply.statusCode() != 200) {
       throw new AssertionError("cluster view of member " + (i + 1) + ": " + reply.statusCode() + " " + reply.body());
     }
@@ -217,12 +216,13 @@ final class ClusterNodes implements AutoCloseable {
     return -1;
   }
 
-  HttpResponse<String> get(int i, String path) {
+  Answer get(int i, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i]
+          + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(reply.statusCode(), reply.body());
     } catch (IOException e) {
-      return new Unanswered(e);
+      return new Answer(0, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -289,38 +289,13 @@ final class ClusterNodes implements AutoCloseable {
     throw new IllegalStateException("no free port found in 20000-31999");
   }
 
-  /** A request that got no HTTP answer at all (connection refused: the member is down). */
-  private record Unanswered(IOException error) implements HttpResponse<String> {
-    public int statusCode() {
-      return 0;
-    }
-
-    public HttpRequest request() {
-      return null;
-    }
-
-    public java.util.Optional<HttpResponse<String>> previousResponse() {
-      return java.util.Optional.empty();
-    }
-
-    public java.net.http.HttpHeaders headers() {
-      return java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
-    }
-
-    public String body() {
-      return error.toString();
-    }
-
-    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-      return java.util.Optional.empty();
-    }
-
-    public URI uri() {
-      return null;
-    }
-
-    public HttpClient.Version version() {
-      return HttpClient.Version.HTTP_1_1;
-    }
+  /** The python runtime id the members will offer: they run on this machine and detect the same interpreters. */
+  static String python() {
+    return io.petrel.sharding.RuntimeCatalog.detect(java.util.Map.of()).ids().stream()
+        .filter(id -> id.startsWith("python3.")).findFirst()
+        .orElseThrow(() -> new AssertionError("no python3 runtime on this machine"));
   }
+
+  /** A member's HTTP answer; status 0 when there was none at all (connection refused: the member is down). */
+  record Answer(int statusCode, String body) {}
 }

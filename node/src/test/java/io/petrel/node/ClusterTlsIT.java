@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.petrel.deploy.testing.CassandraExtension;
 import io.petrel.deploy.testing.Keyspace;
 import io.petrel.deploy.testing.TestCassandra;
-import io.petrel.sharding.RuntimeCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,8 +55,7 @@ class ClusterTlsIT {
   @Test
   void members_with_trusted_keys_form_a_cluster_and_one_with_a_stranger_key_is_kept_out() throws Exception {
     nodes.awaitMembers(0, Set.of(nodes.address(0), nodes.address(1)), Duration.ofMinutes(1));
-    String python = RuntimeCatalog.detect(Map.of()).ids().stream().filter(id -> id.startsWith("python3.")).findFirst()
-        .orElseThrow(() -> new AssertionError("no python3 runtime on this machine"));
+    String python = ClusterNodes.python();
     TestNodes.clientWithoutRetries(nodes.httpPort(0)).createFunction(b -> b.functionName("sealed").runtime(python)
         .handler("app.handler").role("arn:aws:iam::000000000000:role/petrel")
         .code(c -> c.zipFile(TestNodes.pythonZip("return event"))));

@@ -53,7 +53,8 @@ public final class CallWatch {
   }
 
   private final Map<String, Call> calls = new ConcurrentHashMap<>();
-  private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+  /** Members now unreachable; only the watch's actor reads and writes this and lastLoss. */
+  private final Set<String> unreachable = new HashSet<>();
   /** When a member last became unreachable or was removed (System.nanoTime()), 0 for never. */
   private long lastLoss;
   private final Duration acceptTimeout;
@@ -94,11 +95,6 @@ public final class CallWatch {
     return call.result;
   }
 
-  /** Calls sent and not answered yet. */
-  public int inFlight() {
-    return calls.size();
-  }
-
   private Behavior<Event> behavior() {
     return Behaviors.setup(ctx -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
@@ -125,11 +121,7 @@ public final class CallWatch {
               if (m.event() instanceof ClusterEvent.UnreachableMember) {
                 unreachable.add(address);
                 lastLoss = System.nanoTime();
-                calls.forEach((id, call) -> {
-                  if (address.equals(call.node)) {
-                    lost(id, call);
-                  }
-                });
+                loseCallsOn(address);
               } else {
                 unreachable.remove(address);
               }
@@ -139,11 +131,7 @@ public final class CallWatch {
               String address = g.event().member().address().toString();
               unreachable.remove(address);
               lastLoss = System.nanoTime();
-              calls.forEach((id, call) -> {
-                if (address.equals(call.node)) {
-                  lost(id, call);
-                }
-              });
+              loseCallsOn(address);
               return Behaviors.same();
             })
             .onMessage(Sweep.class, s -> {
@@ -162,6 +150,14 @@ public final class CallWatch {
             })
             .build();
       });
+    });
+  }
+
+  private void loseCallsOn(String address) {
+    calls.forEach((id, call) -> {
+      if (address.equals(call.node)) {
+        lost(id, call);
+      }
     });
   }
 

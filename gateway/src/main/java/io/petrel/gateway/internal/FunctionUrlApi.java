@@ -79,10 +79,7 @@ public final class FunctionUrlApi {
       String hostPort) {
     FunctionId id = ctx.id(ctx.names.parseUnqualified(functionName));
     int limit = ApiContext.maxItems(maxItems);
-    return ctx.store.getFunction(id).thenCompose(f -> {
-      f.orElseThrow(() -> ctx.functionNotFound(id.name(), Optional.empty()));
-      return ctx.store.listUrlConfigs(id, marker.orElse(null), limit);
-    }).thenApply(page -> {
+    return ctx.store.listUrlConfigs(id, marker.orElse(null), limit).thenApply(page -> {
       ObjectNode n = Json.object();
       ArrayNode items = n.putArray("FunctionUrlConfigs");
       page.items().forEach(c -> items.add(representation(c, hostPort)));

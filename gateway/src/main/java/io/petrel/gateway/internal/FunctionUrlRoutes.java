@@ -101,7 +101,7 @@ public final class FunctionUrlRoutes extends AllDirectives {
     Optional<String> origin = header(req, "origin");
     Optional<String> preflightMethod = header(req, "access-control-request-method");
     if (req.method().name().equals("OPTIONS") && origin.isPresent() && preflightMethod.isPresent()
-        && !config.corsJson().equals("{}")) {
+        && !cors.equals(UrlCors.NONE)) {
       HttpResponse answer = HttpResponse.create().withStatus(200);
       for (var h : cors.preflight(origin.get(), preflightMethod.get(),
           header(req, "access-control-request-headers").orElse(null)).orElse(List.of())) {
