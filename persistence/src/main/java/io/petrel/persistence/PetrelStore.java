@@ -3,7 +3,8 @@ package io.petrel.persistence;
 import java.util.concurrent.CompletionStage;
 
 /** Everything a node persists. One contract, one engine per deployment mode (SQLite, Cassandra). */
-public interface PetrelStore extends FunctionStore, CodeStore, InvocationStore, FunctionUrlStore, AutoCloseable {
+public interface PetrelStore extends FunctionStore, CodeStore, InvocationStore, FunctionUrlStore, EventConfigStore,
+    AutoCloseable {
 
   /**
    * Completes once the engine has answered a trivial read, as readiness checks ask. Fails when the store cannot

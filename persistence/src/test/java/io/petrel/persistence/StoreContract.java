@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -1002,6 +1003,356 @@ public abstract class StoreContract {
   // ------------------------------------------------------------------------------------------------------------
 
   @Nested
+  class EventInvokeConfigs {
+
+    @Test
+    void a_put_config_reads_back_with_every_field_and_a_second_put_replaces_it() {
+      FunctionId id = create("worker");
+      EventInvokeConfig first = new EventInvokeConfig(id, "$LATEST", 1, 600,
+          "arn:aws:lambda:us-east-1:123456789012:function:audit", "kafka://worker-failures", T0.plusMillis(321));
+
+      assertThat(await(store.putEventInvokeConfig(first))).isEqualTo(first);
+      assertThat(await(store.getEventInvokeConfig(id, "$LATEST"))).contains(first);
+
+      EventInvokeConfig second = new EventInvokeConfig(id, "$LATEST", 0, 60, null, null, T0.plusMillis(987));
+      assertThat(await(store.putEventInvokeConfig(second))).isEqualTo(second);
+      assertThat(await(store.getEventInvokeConfig(id, "$LATEST"))).contains(second);
+      assertThat(await(store.listEventInvokeConfigs(id, null, 50)).items()).containsExactly(second);
+    }
+
+    @Test
+    void latest_a_version_and_an_alias_each_have_their_own_config() {
+      FunctionId id = functionWithVersions("worker", 2);
+      await(store.createAlias(alias(id, "live", "2")));
+
+      EventInvokeConfig latest = await(store.putEventInvokeConfig(eventConfig(id, "$LATEST", 0)));
+      EventInvokeConfig two = await(store.putEventInvokeConfig(eventConfig(id, "2", 1)));
+      EventInvokeConfig live = await(store.putEventInvokeConfig(eventConfig(id, "live", 2)));
+
+      assertThat(await(store.getEventInvokeConfig(id, "$LATEST"))).contains(latest);
+      assertThat(await(store.getEventInvokeConfig(id, "2"))).contains(two);
+      assertThat(await(store.getEventInvokeConfig(id, "live"))).contains(live);
+      assertThat(await(store.getEventInvokeConfig(id, "1"))).isEmpty();
+    }
+
+    @Test
+    void putting_a_config_for_a_missing_function_version_or_alias_fails_with_not_found_and_stores_nothing() {
+      FunctionId id = functionWithVersions("worker", 1);
+      FunctionId missing = fn("nothing-here");
+
+      assertThat(failureOf(store.putEventInvokeConfig(eventConfig(missing, "$LATEST", 0))))
+          .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("nothing-here");
+      for (String qualifier : List.of("2", "01", "live")) {
+        assertThat(failureOf(store.putEventInvokeConfig(eventConfig(id, qualifier, 0)))).as(qualifier)
+            .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("worker:" + qualifier);
+      }
+
+      assertThat(await(store.listEventInvokeConfigs(id, null, 50)).items()).isEmpty();
+      assertThat(await(store.getEventInvokeConfig(missing, "$LATEST"))).isEmpty();
+      assertThat(failureOf(store.listEventInvokeConfigs(missing, null, 50)))
+          .isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void a_deleted_config_is_gone_and_deleting_it_again_fails_with_not_found() {
+      FunctionId id = create("worker");
+      await(store.putEventInvokeConfig(eventConfig(id, "$LATEST", 1)));
+
+      await(store.deleteEventInvokeConfig(id, "$LATEST"));
+
+      assertThat(await(store.getEventInvokeConfig(id, "$LATEST"))).isEmpty();
+      assertThat(await(store.listEventInvokeConfigs(id, null, 50)).items()).isEmpty();
+      assertThat(failureOf(store.deleteEventInvokeConfig(id, "$LATEST")))
+          .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("worker");
+      assertThat(failureOf(store.deleteEventInvokeConfig(fn("nothing-here"), "$LATEST")))
+          .isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    void configs_are_listed_by_qualifier_a_page_at_a_time() {
+      FunctionId id = functionWithVersions("worker", 2);
+      await(store.createAlias(alias(id, "live", "2")));
+      await(store.createAlias(alias(id, "beta", "1")));
+      for (String qualifier : List.of("live", "$LATEST", "2", "beta", "1")) {
+        await(store.putEventInvokeConfig(eventConfig(id, qualifier, 1)));
+      }
+
+      List<Page<EventInvokeConfig>> pages = allPages(marker -> store.listEventInvokeConfigs(id, marker, 2));
+
+      assertThat(pages).extracting(p -> p.items().stream().map(EventInvokeConfig::qualifier).toList())
+          .containsExactly(List.of("$LATEST", "1"), List.of("2", "beta"), List.of("live"));
+      assertPagedBy(pages, 2);
+      assertThat(pages.get(1).items().get(1)).isEqualTo(await(store.getEventInvokeConfig(id, "beta")).orElseThrow());
+    }
+
+    @Test
+    void deleting_a_function_removes_its_configs_also_for_a_function_created_again_under_its_name() {
+      FunctionId id = functionWithVersions("worker", 1);
+      await(store.createAlias(alias(id, "live", "1")));
+      for (String qualifier : List.of("$LATEST", "1", "live")) {
+        await(store.putEventInvokeConfig(eventConfig(id, qualifier, 1)));
+      }
+
+      await(store.deleteFunction(id));
+
+      assertThat(await(store.getEventInvokeConfig(id, "$LATEST"))).isEmpty();
+      functionWithVersions("worker", 1);
+      await(store.createAlias(alias(id, "live", "1")));
+      assertThat(await(store.listEventInvokeConfigs(id, null, 50)).items()).isEmpty();
+      for (String qualifier : List.of("$LATEST", "1", "live")) {
+        assertThat(await(store.getEventInvokeConfig(id, qualifier))).as(qualifier).isEmpty();
+      }
+    }
+
+    @Test
+    void deleting_a_version_or_an_alias_removes_its_config_and_leaves_the_others() {
+      FunctionId id = functionWithVersions("worker", 2);
+      await(store.createAlias(alias(id, "live", "2")));
+      EventInvokeConfig latest = await(store.putEventInvokeConfig(eventConfig(id, "$LATEST", 0)));
+      EventInvokeConfig two = await(store.putEventInvokeConfig(eventConfig(id, "2", 1)));
+      await(store.putEventInvokeConfig(eventConfig(id, "1", 1)));
+      await(store.putEventInvokeConfig(eventConfig(id, "live", 2)));
+
+      await(store.deleteVersion(id, 1));
+      await(store.deleteAlias(id, "live"));
+
+      assertThat(await(store.listEventInvokeConfigs(id, null, 50)).items()).containsExactly(latest, two);
+      await(store.createAlias(alias(id, "live", "2")));
+      assertThat(await(store.getEventInvokeConfig(id, "live"))).isEmpty();
+    }
+
+    @Test
+    void configs_survive_closing_and_reopening() {
+      FunctionId id = create("worker");
+      EventInvokeConfig config = await(store.putEventInvokeConfig(eventConfig(id, "$LATEST", 2)));
+
+      store = reopen();
+
+      assertThat(await(store.getEventInvokeConfig(id, "$LATEST"))).contains(config);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class EventSourceMappings {
+
+    @Test
+    void a_created_mapping_reads_back_with_every_field() {
+      FunctionId id = create("consumer");
+      EventSourceMapping full = new EventSourceMapping(newMappingId(), id, "live", List.of("orders", "refunds"),
+          "TRIM_HORIZON", 250, 5, List.of("kafka-1:9092", "kafka-2:9092", "kafka-3:9092"), "petrel-orders", 3,
+          true, "kafka://orders-dlq", true, false, "Disabled", "User action", "OK", T0.plusMillis(123));
+      EventSourceMapping sparse = new EventSourceMapping(newMappingId(), id, "$LATEST", List.of("audit"), "LATEST",
+          1, 0, List.of("localhost:9092"), "petrel-audit", -1, false, null, false, true, "Creating", null, null,
+          T0);
+
+      assertThat(await(store.createMapping(full))).isEqualTo(full);
+      assertThat(await(store.createMapping(sparse))).isEqualTo(sparse);
+
+      assertThat(await(store.getMapping(full.uuid()))).contains(full);
+      assertThat(await(store.getMapping(sparse.uuid()))).contains(sparse);
+    }
+
+    @Test
+    void getting_a_missing_mapping_is_empty() {
+      assertThat(await(store.getMapping(newMappingId()))).isEmpty();
+    }
+
+    @Test
+    void creating_a_mapping_for_a_missing_function_fails_with_not_found_and_stores_nothing() {
+      EventSourceMapping mapping = mapping(fn("nothing-here"));
+
+      assertThat(failureOf(store.createMapping(mapping))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining("nothing-here");
+
+      assertThat(await(store.getMapping(mapping.uuid()))).isEmpty();
+      assertThat(await(store.listMappings(account, null, null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void creating_a_mapping_whose_uuid_is_taken_fails_with_already_exists_and_keeps_the_first() {
+      EventSourceMapping first = await(store.createMapping(mapping(create("consumer"))));
+      EventSourceMapping second = new EventSourceMapping(first.uuid(), create("other"), "$LATEST",
+          List.of("elsewhere"), "LATEST", 10, 1, List.of("other:9092"), "other-group", 0, false, null, false, true,
+          "Creating", null, null, T0);
+
+      assertThat(failureOf(store.createMapping(second))).isInstanceOf(StoreException.AlreadyExists.class)
+          .hasMessageContaining(first.uuid());
+
+      assertThat(await(store.getMapping(first.uuid()))).contains(first);
+    }
+
+    @Test
+    void updating_a_mapping_replaces_what_the_user_configured_and_keeps_its_kafka_source_and_last_result() {
+      FunctionId consumer = create("consumer");
+      FunctionId other = create("other");
+      EventSourceMapping original = await(store.createMapping(mapping(consumer)));
+      await(store.updateMappingState(original.uuid(), "Enabled", null, "OK"));
+      EventSourceMapping change = new EventSourceMapping(original.uuid(), other, "live", List.of("changed-topic"),
+          "AT_TIMESTAMP", 10, 30, List.of("changed:9092"), "changed-group", 7, false, null, false, false,
+          "Disabling", "User action", "PROBLEM: ignored", T0.plusSeconds(3600));
+
+      EventSourceMapping updated = await(store.updateMapping(change));
+
+      EventSourceMapping expected = new EventSourceMapping(original.uuid(), other, "live", original.topics(),
+          original.startingPosition(), 10, 30, original.bootstrapServers(), original.consumerGroupId(), 7, false,
+          null, false, false, "Disabling", "User action", "OK", T0.plusSeconds(3600));
+      assertThat(updated).isEqualTo(expected);
+      assertThat(await(store.getMapping(original.uuid()))).contains(expected);
+      assertThat(await(store.listMappings(account, consumer, null, 50)).items()).isEmpty();
+      assertThat(await(store.listMappings(account, other, null, 50)).items()).containsExactly(expected);
+    }
+
+    @Test
+    void updating_a_missing_mapping_fails_with_not_found_and_creates_nothing() {
+      EventSourceMapping mapping = mapping(create("consumer"));
+
+      assertThat(failureOf(store.updateMapping(mapping))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining(mapping.uuid());
+
+      assertThat(await(store.getMapping(mapping.uuid()))).isEmpty();
+    }
+
+    @Test
+    void moving_a_mapping_to_a_missing_function_fails_with_not_found_and_changes_nothing() {
+      EventSourceMapping original = await(store.createMapping(mapping(create("consumer"))));
+      EventSourceMapping moved = new EventSourceMapping(original.uuid(), fn("nothing-here"), "$LATEST",
+          original.topics(), original.startingPosition(), 1, 0, original.bootstrapServers(),
+          original.consumerGroupId(), 0, false, null, false, false, "Updating", null, null, T0.plusSeconds(1));
+
+      assertThat(failureOf(store.updateMapping(moved))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining("nothing-here");
+
+      assertThat(await(store.getMapping(original.uuid()))).contains(original);
+    }
+
+    @Test
+    void a_reported_state_changes_only_the_state_its_reason_and_the_last_result() {
+      EventSourceMapping original = await(store.createMapping(mapping(create("consumer"))));
+
+      await(store.updateMappingState(original.uuid(), "Enabled", "User action", "OK"));
+      assertThat(await(store.getMapping(original.uuid())))
+          .contains(original.withState("Enabled", "User action", "OK"));
+
+      await(store.updateMappingState(original.uuid(), "Enabled", null, null));
+      assertThat(await(store.getMapping(original.uuid()))).contains(original.withState("Enabled", null, null));
+    }
+
+    @Test
+    void a_state_reported_by_a_node_holding_an_old_copy_does_not_undo_an_update() {
+      FunctionId id = create("consumer");
+      EventSourceMapping heldByNode = await(store.createMapping(mapping(id)));
+      EventSourceMapping change = new EventSourceMapping(heldByNode.uuid(), id, "$LATEST", heldByNode.topics(),
+          heldByNode.startingPosition(), 10, 20, heldByNode.bootstrapServers(), heldByNode.consumerGroupId(), 1,
+          false, null, false, false, "Disabling", "User action", null, T0.plusSeconds(60));
+      EventSourceMapping updated = await(store.updateMapping(change));
+
+      await(store.updateMappingState(heldByNode.uuid(), "Enabled", null, "OK"));
+
+      assertThat(await(store.getMapping(heldByNode.uuid()))).contains(updated.withState("Enabled", null, "OK"));
+    }
+
+    @Test
+    void reporting_the_state_of_a_missing_or_deleted_mapping_does_nothing() {
+      EventSourceMapping deleted = await(store.createMapping(mapping(create("consumer"))));
+      await(store.deleteMapping(deleted.uuid()));
+      String neverCreated = newMappingId();
+
+      await(store.updateMappingState(deleted.uuid(), "Enabled", null, "OK"));
+      await(store.updateMappingState(neverCreated, "Enabled", null, "OK"));
+
+      assertThat(await(store.getMapping(deleted.uuid()))).isEmpty();
+      assertThat(await(store.getMapping(neverCreated))).isEmpty();
+      assertThat(await(store.allMappings())).extracting(EventSourceMapping::uuid)
+          .doesNotContain(deleted.uuid(), neverCreated);
+    }
+
+    @Test
+    void a_deleted_mapping_is_gone_and_deleting_it_again_fails_with_not_found() {
+      FunctionId id = create("consumer");
+      EventSourceMapping deleted = await(store.createMapping(mapping(id)));
+      EventSourceMapping kept = await(store.createMapping(mapping(id)));
+
+      await(store.deleteMapping(deleted.uuid()));
+
+      assertThat(await(store.getMapping(deleted.uuid()))).isEmpty();
+      assertThat(await(store.listMappings(account, null, null, 50)).items()).containsExactly(kept);
+      assertThat(failureOf(store.deleteMapping(deleted.uuid()))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining(deleted.uuid());
+    }
+
+    @Test
+    void mappings_are_listed_by_uuid_a_page_at_a_time_for_the_account_or_for_one_function() {
+      FunctionId orders = create("orders");
+      FunctionId audit = create("audit");
+      List<EventSourceMapping> ofOrders = new ArrayList<>();
+      List<EventSourceMapping> ofAudit = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ofOrders.add(await(store.createMapping(mapping(orders))));
+      }
+      for (int i = 0; i < 2; i++) {
+        ofAudit.add(await(store.createMapping(mapping(audit))));
+      }
+      FunctionId theirs = new FunctionId("acct-" + UUID.randomUUID(), "orders");
+      await(store.createFunction(new FunctionDefinition(theirs, config("theirs"), Map.of(), OptionalInt.empty(), T0)));
+      await(store.createMapping(mapping(theirs)));
+      List<EventSourceMapping> ofAccount = new ArrayList<>(ofOrders);
+      ofAccount.addAll(ofAudit);
+
+      List<Page<EventSourceMapping>> all = allPages(marker -> store.listMappings(account, null, marker, 2));
+      List<Page<EventSourceMapping>> onlyOrders = allPages(marker -> store.listMappings(account, orders, marker, 2));
+
+      assertPagedBy(all, 2);
+      assertThat(all.stream().flatMap(p -> p.items().stream()).toList()).isEqualTo(byUuid(ofAccount));
+      assertPagedBy(onlyOrders, 2);
+      assertThat(onlyOrders.stream().flatMap(p -> p.items().stream()).toList()).isEqualTo(byUuid(ofOrders));
+      assertThat(await(store.listMappings(account, audit, null, 50)).items()).isEqualTo(byUuid(ofAudit));
+      assertThat(await(store.listMappings(account, fn("nothing-here"), null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void all_mappings_holds_those_of_every_account_as_they_are_now() {
+      EventSourceMapping mine = await(store.createMapping(mapping(create("consumer"))));
+      FunctionId theirs = new FunctionId("acct-" + UUID.randomUUID(), "consumer");
+      await(store.createFunction(new FunctionDefinition(theirs, config("theirs"), Map.of(), OptionalInt.empty(), T0)));
+      EventSourceMapping their = await(store.createMapping(mapping(theirs)));
+      await(store.updateMappingState(their.uuid(), "Enabled", null, "OK"));
+
+      List<EventSourceMapping> all = await(store.allMappings());
+
+      assertThat(all).contains(mine, their.withState("Enabled", null, "OK"));
+      assertThat(all).extracting(EventSourceMapping::uuid).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void deleting_a_function_keeps_its_mappings() {
+      FunctionId id = create("consumer");
+      EventSourceMapping mapping = await(store.createMapping(mapping(id)));
+
+      await(store.deleteFunction(id));
+
+      assertThat(await(store.getMapping(mapping.uuid()))).contains(mapping);
+      assertThat(await(store.listMappings(account, id, null, 50)).items()).containsExactly(mapping);
+    }
+
+    @Test
+    void mappings_survive_closing_and_reopening() {
+      EventSourceMapping mapping = await(store.createMapping(mapping(create("consumer"))));
+      await(store.updateMappingState(mapping.uuid(), "Enabled", "User action", "OK"));
+      EventSourceMapping expected = mapping.withState("Enabled", "User action", "OK");
+
+      store = reopen();
+
+      assertThat(await(store.getMapping(mapping.uuid()))).contains(expected);
+      assertThat(await(store.listMappings(account, null, null, 50)).items()).containsExactly(expected);
+      assertThat(await(store.allMappings())).contains(expected);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
   class Code {
 
     @Test
@@ -1340,6 +1691,28 @@ public abstract class StoreContract {
     return UUID.randomUUID().toString().replace("-", "");
   }
 
+  /** A configuration that tells its qualifier's apart by {@code retries}. */
+  private static EventInvokeConfig eventConfig(FunctionId id, String qualifier, int retries) {
+    return new EventInvokeConfig(id, qualifier, retries, 3600 + retries,
+        "arn:aws:lambda:us-east-1:123456789012:function:on-success", "kafka://" + id.name() + "-failures",
+        T0.plusMillis(retries));
+  }
+
+  /** A new mapping (random UUID) of two topics on two brokers to the function's $LATEST, as created. */
+  private static EventSourceMapping mapping(FunctionId id) {
+    return new EventSourceMapping(newMappingId(), id, "$LATEST", List.of("orders", "refunds"), "TRIM_HORIZON",
+        100, 5, List.of("kafka-1:9092", "kafka-2:9092"), "petrel-" + id.name(), -1, true, "kafka://orders-dlq",
+        true, true, "Creating", null, null, T0.plusMillis(42));
+  }
+
+  private static String newMappingId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static List<EventSourceMapping> byUuid(List<EventSourceMapping> mappings) {
+    return mappings.stream().sorted(Comparator.comparing(EventSourceMapping::uuid)).toList();
+  }
+
   private List<String> aliasNames(FunctionId id, String functionVersion, int limit) {
     return allPages(marker -> store.listAliases(id, functionVersion, marker, limit)).stream()
         .flatMap(p -> p.items().stream())
@@ -1451,7 +1824,7 @@ public abstract class StoreContract {
    * Runs {@code n} tasks on {@code n} threads that start together, and returns their results in task order.
    * A task that throws fails the test.
    */
-  private static <T> List<T> runConcurrently(int n, IntFunction<Callable<T>> task) throws Exception {
+  protected static <T> List<T> runConcurrently(int n, IntFunction<Callable<T>> task) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     CyclicBarrier start = new CyclicBarrier(n);
     try {

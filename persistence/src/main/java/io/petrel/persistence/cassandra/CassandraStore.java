@@ -16,6 +16,8 @@ import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteType;
 import io.petrel.persistence.Alias;
 import io.petrel.persistence.DailyUsage;
+import io.petrel.persistence.EventInvokeConfig;
+import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -29,6 +31,7 @@ import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.CassandraCode;
 import io.petrel.persistence.internal.CassandraInvocationLog;
+import io.petrel.persistence.internal.CassandraMappings;
 import io.petrel.persistence.internal.CassandraSchema;
 import io.petrel.persistence.internal.CassandraUrlIds;
 import io.petrel.persistence.internal.ConfigJson;
@@ -42,6 +45,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -70,7 +74,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A function URL is a row of its function's partition, created and deleted by such batches like an alias, so a
  * qualifier never gets two URLs, not even from two nodes at once, and deleting a function or alias takes its URL
- * along in the same batch. {@link CassandraUrlIds} leads from a URL id to that row.
+ * along in the same batch. {@link CassandraUrlIds} leads from a URL id to that row. An event invoke config is
+ * such a row too, and goes with its function, version or alias the same way.
+ *
+ * <p>Event-source mappings live apart from functions, a row each (see {@link CassandraMappings}): they outlive
+ * their function, and their state is written by the nodes running them.
  *
  * <p>Code is stored in 1 MiB chunks and verified by SHA-256 on read; invocation records and log lines are
  * written in batches by {@link CassandraInvocationLog}, which also buffers them while Cassandra is away.
@@ -84,6 +92,7 @@ public final class CassandraStore implements PetrelStore {
   private final ScheduledExecutorService timer;
   private final CassandraCode code;
   private final CassandraUrlIds urlIds;
+  private final CassandraMappings mappings;
   private final CassandraInvocationLog invocations;
   private final ConcurrentHashMap<FunctionId, CompletableFuture<Void>> changeQueues = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -101,6 +110,7 @@ public final class CassandraStore implements PetrelStore {
   private final PreparedStatement writeVersion;
   private final PreparedStatement writeAlias;
   private final PreparedStatement writeUrl;
+  private final PreparedStatement writeEventConfig;
   private final PreparedStatement deleteItem;
   private final PreparedStatement listNames;
   private final PreparedStatement addName;
@@ -139,6 +149,8 @@ public final class CassandraStore implements PetrelStore {
         + " routing_version, routing_weight, alias_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     writeUrl = session.prepare("INSERT INTO " + fn + " (account, name, item, " + FunctionPartition.URL_COLUMNS
         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    writeEventConfig = session.prepare("INSERT INTO " + fn + " (account, name, item, "
+        + FunctionPartition.EVENT_CONFIG_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     deleteItem = session.prepare("DELETE FROM " + fn + where + " AND item = ?");
     listNames = session.prepare("SELECT name FROM " + ks + ".account_functions WHERE account = ? AND name >= ?"
         + " LIMIT ?");
@@ -147,6 +159,7 @@ public final class CassandraStore implements PetrelStore {
         + " WHERE account = ? AND name = ?");
     this.code = new CassandraCode(session, ks);
     this.urlIds = new CassandraUrlIds(session, ks);
+    this.mappings = new CassandraMappings(session, ks);
     this.invocations = new CassandraInvocationLog(session, ks, settings.logRetention(), settings.bufferLimit());
   }
 
@@ -322,6 +335,8 @@ public final class CassandraStore implements PetrelStore {
           deleteItem.bind(id.account(), id.name(), FunctionPartition.aliasItem(a))));
       p.urls().keySet().forEach(q -> writes.add(
           deleteItem.bind(id.account(), id.name(), FunctionPartition.urlItem(q))));
+      p.eventConfigs().keySet().forEach(q -> writes.add(
+          deleteItem.bind(id.account(), id.name(), FunctionPartition.eventConfigItem(q))));
       writes.add(clearFunction.bind(id.account(), id.name()));
       return new Change<>(urlIdsOf(p.urls().values()), writes);
     }).thenCompose(urlIds::removeAll).thenCompose(ignored -> Cql.translated(
@@ -390,8 +405,12 @@ public final class CassandraStore implements PetrelStore {
               + " because alias " + alias.name() + " routes to it");
         }
       }
-      return new Change<Void>(null, List.of(
-          deleteItem.bind(id.account(), id.name(), FunctionPartition.versionItem(version))));
+      List<BoundStatement> writes = new ArrayList<>();
+      writes.add(deleteItem.bind(id.account(), id.name(), FunctionPartition.versionItem(version)));
+      if (p.eventConfigs().containsKey(v)) {
+        writes.add(deleteItem.bind(id.account(), id.name(), FunctionPartition.eventConfigItem(v)));
+      }
+      return new Change<Void>(null, writes);
     });
   }
 
@@ -459,6 +478,9 @@ public final class CassandraStore implements PetrelStore {
       FunctionUrlConfig url = p.urls().get(name);
       if (url != null) {
         writes.add(deleteItem.bind(id.account(), id.name(), FunctionPartition.urlItem(name)));
+      }
+      if (p.eventConfigs().containsKey(name)) {
+        writes.add(deleteItem.bind(id.account(), id.name(), FunctionPartition.eventConfigItem(name)));
       }
       return new Change<>(url == null ? List.<String>of() : List.of(url.urlId()), writes);
     }).thenCompose(urlIds::removeAll);
@@ -549,6 +571,126 @@ public final class CassandraStore implements PetrelStore {
           .toList();
       return StoreRules.page(items, limit, FunctionUrlConfig::qualifier);
     }));
+  }
+
+  // ---- event invoke configs ----
+
+  @Override
+  public CompletionStage<EventInvokeConfig> putEventInvokeConfig(EventInvokeConfig config) {
+    FunctionId id = config.function();
+    return change(id, p -> {
+      require(p);
+      requireQualifier(p, config.qualifier());
+      return Change.of(config, writeEventConfig.bind(id.account(), id.name(),
+          FunctionPartition.eventConfigItem(config.qualifier()), config.maximumRetryAttempts(),
+          config.maximumEventAgeSeconds(), config.onSuccess(), config.onFailure(),
+          config.modified().toEpochMilli()));
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<EventInvokeConfig>> getEventInvokeConfig(FunctionId function, String qualifier) {
+    return Cql.translated(Cql.one(session,
+            readItem.bind(function.account(), function.name(), FunctionPartition.eventConfigItem(qualifier)))
+        .thenApply(row -> row == null || row.isNull("present") || !row.getBoolean("present")
+            || row.isNull("eic_modified_ms")
+            ? Optional.<EventInvokeConfig>empty()
+            : Optional.of(FunctionPartition.eventConfig(function, qualifier, row))));
+  }
+
+  @Override
+  public CompletionStage<Void> deleteEventInvokeConfig(FunctionId function, String qualifier) {
+    return change(function, p -> {
+      require(p);
+      if (!p.eventConfigs().containsKey(qualifier)) {
+        throw StoreRules.eventConfigNotFound(function, qualifier);
+      }
+      return new Change<Void>(null, List.of(
+          deleteItem.bind(function.account(), function.name(), FunctionPartition.eventConfigItem(qualifier))));
+    });
+  }
+
+  @Override
+  public CompletionStage<Page<EventInvokeConfig>> listEventInvokeConfigs(FunctionId function, String marker,
+      int limit) {
+    String after = marker == null ? "" : marker;
+    return Cql.translated(readPartition(function).thenApply(p -> {
+      require(p);
+      List<EventInvokeConfig> items = p.eventConfigs().tailMap(after, false).values().stream()
+          .limit(limit + 1L)
+          .toList();
+      return StoreRules.page(items, limit, EventInvokeConfig::qualifier);
+    }));
+  }
+
+  // ---- event source mappings ----
+
+  @Override
+  public CompletionStage<EventSourceMapping> createMapping(EventSourceMapping mapping) {
+    return Cql.translated(requireFunction(mapping.function())
+        .thenCompose(ignored -> mappings.create(mapping))
+        .thenApply(created -> {
+          if (!created) {
+            throw StoreRules.mappingExists(mapping.uuid());
+          }
+          return mapping;
+        }));
+  }
+
+  @Override
+  public CompletionStage<Optional<EventSourceMapping>> getMapping(String uuid) {
+    return Cql.translated(mappings.get(uuid));
+  }
+
+  @Override
+  public CompletionStage<EventSourceMapping> updateMapping(EventSourceMapping mapping) {
+    // What an update keeps (the Kafka source) never changes, so the copy read here is as good as a later one.
+    return Cql.translated(mappings.get(mapping.uuid()).thenCompose(current -> {
+      if (current.isEmpty()) {
+        throw StoreRules.mappingNotFound(mapping.uuid());
+      }
+      EventSourceMapping updated = StoreRules.updatedMapping(current.get(), mapping);
+      CompletionStage<Void> checked = current.get().function().equals(mapping.function())
+          ? CompletableFuture.completedFuture(null)
+          : requireFunction(mapping.function());
+      return checked.thenCompose(ignored -> mappings.update(updated)).thenApply(applied -> {
+        if (!applied) {
+          throw StoreRules.mappingNotFound(mapping.uuid());
+        }
+        return updated;
+      });
+    }));
+  }
+
+  @Override
+  public CompletionStage<Void> updateMappingState(String uuid, String state, String stateTransitionReason,
+      String lastProcessingResult) {
+    Objects.requireNonNull(state, "state");
+    return Cql.translated(mappings.updateState(uuid, state, stateTransitionReason, lastProcessingResult));
+  }
+
+  @Override
+  public CompletionStage<Void> deleteMapping(String uuid) {
+    return Cql.translated(mappings.delete(uuid).thenApply(deleted -> {
+      if (!deleted) {
+        throw StoreRules.mappingNotFound(uuid);
+      }
+      return null;
+    }));
+  }
+
+  @Override
+  public CompletionStage<Page<EventSourceMapping>> listMappings(String account, FunctionId function, String marker,
+      int limit) {
+    String after = marker == null ? "" : marker;
+    return Cql.translated(mappings.ofAccount(account, function).thenApply(all -> StoreRules.page(
+        all.stream().filter(m -> m.uuid().compareTo(after) > 0).limit(limit + 1L).toList(), limit,
+        EventSourceMapping::uuid)));
+  }
+
+  @Override
+  public CompletionStage<List<EventSourceMapping>> allMappings() {
+    return Cql.translated(mappings.all());
   }
 
   // ---- code ----
@@ -759,6 +901,30 @@ public final class CassandraStore implements PetrelStore {
 
   private static FunctionDefinition require(FunctionPartition p) {
     return p.function().orElseThrow(() -> StoreRules.notFound(p.id(), null));
+  }
+
+  /** Fails with NotFound unless {@code qualifier} is $LATEST or names a version or alias the function has. */
+  private static void requireQualifier(FunctionPartition p, String qualifier) {
+    if (VersionedConfig.LATEST.equals(qualifier)) {
+      return;
+    }
+    if (StoreRules.isVersion(qualifier)) {
+      long number = StoreRules.versionNumber(qualifier);
+      if (number < 1 || !p.versions().containsKey(number)) {
+        throw StoreRules.notFound(p.id(), qualifier);
+      }
+    } else if (!p.aliases().containsKey(qualifier)) {
+      throw StoreRules.aliasNotFound(p.id(), qualifier);
+    }
+  }
+
+  private CompletionStage<Void> requireFunction(FunctionId id) {
+    return getFunction(id).thenApply(function -> {
+      if (function.isEmpty()) {
+        throw StoreRules.notFound(id, null);
+      }
+      return null;
+    });
   }
 
   private static void requireVersions(FunctionPartition p, Alias alias) {

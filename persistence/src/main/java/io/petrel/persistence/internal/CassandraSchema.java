@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
  * every statement is idempotent (IF NOT EXISTS), so nodes starting at the same time may both run a migration
  * and the keyspace ends up the same.
  *
- * <p>Layout: everything about one function (its $LATEST as static columns, published versions, aliases and
- * function URLs as rows) lives in one partition of {@code functions}, so that every change to a function is one
- * conditional batch on one partition, guarded by the static {@code seq} (see CassandraStore). {@code
- * function_urls} leads from a URL id back to its function and qualifier (see CassandraUrlIds). Invocations and
+ * <p>Layout: everything about one function (its $LATEST as static columns, published versions, aliases,
+ * function URLs and asynchronous invocation settings as rows) lives in one partition of {@code functions}, so that
+ * every change to a function is one conditional batch on one partition, guarded by the static {@code seq} (see
+ * CassandraStore). {@code function_urls} leads from a URL id back to its function and qualifier (see
+ * CassandraUrlIds). {@code event_source_mappings} has a row per mapping (see CassandraMappings). Invocations and
  * log lines are bucketed per function and UTC day; {@code invocation_days} and {@code log_days} say which
  * buckets exist.
  * Log lines are kept in time order, with a storage-attached index on the request id for an invocation's lines.
@@ -74,7 +75,19 @@ public final class CassandraSchema {
             url_invoke_mode text, url_created_ms bigint, url_modified_ms bigint)""",
           """
           CREATE TABLE IF NOT EXISTS %1$s.function_urls (url_id text PRIMARY KEY,
-            account text, name text, qualifier text)"""));
+            account text, name text, qualifier text)"""),
+      // Asynchronous invocation settings: a row per qualifier in the function's partition (so that putting one is
+      // checked against the function, its versions and aliases in the same conditional batch, and deleting them
+      // takes it along). Event-source mappings: a row each, found by account through an index.
+      List.of(
+          """
+          ALTER TABLE %1$s.functions ADD IF NOT EXISTS (eic_retries int, eic_max_age int, eic_on_success text,
+            eic_on_failure text, eic_modified_ms bigint)""",
+          """
+          CREATE TABLE IF NOT EXISTS %1$s.event_source_mappings (uuid text PRIMARY KEY,
+            account text, name text, config text, state text, state_reason text, last_result text)""",
+          "CREATE INDEX IF NOT EXISTS event_source_mappings_by_account ON %1$s.event_source_mappings (account)"
+              + " USING 'sai'"));
 
   private CassandraSchema() {}
 

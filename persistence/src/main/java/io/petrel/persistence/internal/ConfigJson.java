@@ -6,11 +6,18 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionConfig;
+import io.petrel.persistence.FunctionId;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
-/** The JSON form in which engines keep configurations and tag maps in a single column. */
+/**
+ * The JSON form in which engines keep configurations, tag maps and what a user configured of an event-source
+ * mapping in a single column.
+ */
 public final class ConfigJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())
@@ -43,6 +50,36 @@ public final class ConfigJson {
       throw new UncheckedIOException("stored map is not readable", e);
     }
   }
+
+  /**
+   * What the user configured of a mapping, without what engines keep in columns of their own: its UUID, its
+   * function, and what the nodes running it report (state, reason, last processing result).
+   */
+  public static String writeMappingConfig(EventSourceMapping m) {
+    return writeValue(new MappingConfig(m.qualifier(), m.topics(), m.startingPosition(), m.batchSize(),
+        m.maximumBatchingWindowSeconds(), m.bootstrapServers(), m.consumerGroupId(), m.maximumRetryAttempts(),
+        m.bisectBatchOnFunctionError(), m.onFailure(), m.reportBatchItemFailures(), m.enabled(), m.modified()));
+  }
+
+  /** The mapping from its columns and its {@link #writeMappingConfig configuration}. */
+  public static EventSourceMapping readMapping(String uuid, FunctionId function, String configJson, String state,
+      String stateTransitionReason, String lastProcessingResult) {
+    MappingConfig c;
+    try {
+      c = MAPPER.readValue(configJson, MappingConfig.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("stored event source mapping " + uuid + " is not readable", e);
+    }
+    return new EventSourceMapping(uuid, function, c.qualifier(), c.topics(), c.startingPosition(), c.batchSize(),
+        c.maximumBatchingWindowSeconds(), c.bootstrapServers(), c.consumerGroupId(), c.maximumRetryAttempts(),
+        c.bisectBatchOnFunctionError(), c.onFailure(), c.reportBatchItemFailures(), c.enabled(), state,
+        stateTransitionReason, lastProcessingResult, c.modified());
+  }
+
+  private record MappingConfig(String qualifier, List<String> topics, String startingPosition, int batchSize,
+      int maximumBatchingWindowSeconds, List<String> bootstrapServers, String consumerGroupId,
+      int maximumRetryAttempts, boolean bisectBatchOnFunctionError, String onFailure,
+      boolean reportBatchItemFailures, boolean enabled, Instant modified) {}
 
   private static String writeValue(Object value) {
     try {

@@ -2,6 +2,7 @@ package io.petrel.persistence.internal;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.petrel.persistence.Alias;
+import io.petrel.persistence.EventInvokeConfig;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -16,11 +17,12 @@ import java.util.UUID;
 
 /**
  * One function's partition of the Cassandra {@code functions} table as read: the function (static columns),
- * its published versions, its aliases and its function URLs, and {@code seq}, the number every change of the
- * partition advances and is conditioned on.
+ * its published versions, its aliases, its function URLs and its asynchronous invocation settings, and {@code
+ * seq}, the number every change of the partition advances and is conditioned on.
  *
  * <p>Rows are told apart by their {@code item} key: {@code v:<19-digit number>} for a version (so that
- * versions sort by number), {@code a:<name>} for an alias and {@code u:<qualifier>} for a function URL.
+ * versions sort by number), {@code a:<name>} for an alias, {@code u:<qualifier>} for a function URL and
+ * {@code e:<qualifier>} for an event invoke config.
  */
 public record FunctionPartition(
     FunctionId id,
@@ -30,16 +32,21 @@ public record FunctionPartition(
     long nextVersion,
     TreeMap<Long, PublishedVersion> versions,
     TreeMap<String, Alias> aliases,
-    TreeMap<String, FunctionUrlConfig> urls) {
+    TreeMap<String, FunctionUrlConfig> urls,
+    TreeMap<String, EventInvokeConfig> eventConfigs) {
 
   /** The columns of a function URL row, as {@link #url} reads them. */
   public static final String URL_COLUMNS =
       "url_id, url_auth_type, url_cors, url_invoke_mode, url_created_ms, url_modified_ms";
 
+  /** The columns of an event invoke config row, as {@link #eventConfig} reads them. */
+  public static final String EVENT_CONFIG_COLUMNS =
+      "eic_retries, eic_max_age, eic_on_success, eic_on_failure, eic_modified_ms";
+
   /** The columns {@link #of} reads, in this order. */
   public static final String COLUMNS = "item, present, seq, op, latest, tags, reserved, next_version, created_ms,"
       + " config, latest_description, alias_version, alias_description, routing_version, routing_weight,"
-      + " alias_revision, " + URL_COLUMNS;
+      + " alias_revision, " + URL_COLUMNS + ", " + EVENT_CONFIG_COLUMNS;
 
   /** A published version with the description $LATEST had when it was published. */
   public record PublishedVersion(VersionedConfig version, String latestDescription) {
@@ -61,13 +68,18 @@ public record FunctionPartition(
     return "u:" + qualifier;
   }
 
+  public static String eventConfigItem(String qualifier) {
+    return "e:" + qualifier;
+  }
+
   /** The partition from the rows of {@code SELECT COLUMNS FROM functions WHERE account = ? AND name = ?}. */
   public static FunctionPartition of(FunctionId id, List<Row> rows) {
     TreeMap<Long, PublishedVersion> versions = new TreeMap<>();
     TreeMap<String, Alias> aliases = new TreeMap<>();
     TreeMap<String, FunctionUrlConfig> urls = new TreeMap<>();
+    TreeMap<String, EventInvokeConfig> eventConfigs = new TreeMap<>();
     if (rows.isEmpty()) {
-      return new FunctionPartition(id, null, null, Optional.empty(), 1, versions, aliases, urls);
+      return new FunctionPartition(id, null, null, Optional.empty(), 1, versions, aliases, urls, eventConfigs);
     }
     Row first = rows.get(0);
     Long seq = first.isNull("seq") ? null : first.getLong("seq");
@@ -90,9 +102,13 @@ public record FunctionPartition(
       } else if (item.startsWith("u:")) {
         FunctionUrlConfig url = url(id, item.substring(2), row);
         urls.put(url.qualifier(), url);
+      } else if (item.startsWith("e:")) {
+        EventInvokeConfig config = eventConfig(id, item.substring(2), row);
+        eventConfigs.put(config.qualifier(), config);
       }
     }
-    return new FunctionPartition(id, seq, first.getUuid("op"), function, nextVersion, versions, aliases, urls);
+    return new FunctionPartition(id, seq, first.getUuid("op"), function, nextVersion, versions, aliases, urls,
+        eventConfigs);
   }
 
   /** The function from a row carrying the static columns {@code present, latest, tags, reserved, created_ms}. */
@@ -117,5 +133,12 @@ public record FunctionPartition(
     return new FunctionUrlConfig(id, qualifier, row.getString("url_id"), row.getString("url_auth_type"),
         row.getString("url_cors"), row.getString("url_invoke_mode"),
         Instant.ofEpochMilli(row.getLong("url_created_ms")), Instant.ofEpochMilli(row.getLong("url_modified_ms")));
+  }
+
+  /** An event invoke config from a row carrying the {@link #EVENT_CONFIG_COLUMNS}. */
+  public static EventInvokeConfig eventConfig(FunctionId id, String qualifier, Row row) {
+    return new EventInvokeConfig(id, qualifier, row.getInt("eic_retries"), row.getInt("eic_max_age"),
+        row.getString("eic_on_success"), row.getString("eic_on_failure"),
+        Instant.ofEpochMilli(row.getLong("eic_modified_ms")));
   }
 }

@@ -53,7 +53,26 @@ public final class SqliteSchema {
             auth_type TEXT NOT NULL, cors TEXT NOT NULL, invoke_mode TEXT NOT NULL, created_ms INTEGER NOT NULL,
             modified_ms INTEGER NOT NULL,
             PRIMARY KEY (account, name, qualifier)) WITHOUT ROWID""",
-          "CREATE UNIQUE INDEX function_urls_by_id ON function_urls (url_id)"));
+          "CREATE UNIQUE INDEX function_urls_by_id ON function_urls (url_id)"),
+      // Asynchronous invocation settings per function qualifier, and Kafka event-source mappings: what the user
+      // configured as one JSON document, what the nodes running a mapping report in columns of their own.
+      List.of(
+          """
+          CREATE TABLE event_invoke_configs (
+            account TEXT NOT NULL, name TEXT NOT NULL, qualifier TEXT NOT NULL,
+            maximum_retry_attempts INTEGER NOT NULL, maximum_event_age_seconds INTEGER NOT NULL,
+            on_success TEXT, on_failure TEXT, modified_ms INTEGER NOT NULL,
+            PRIMARY KEY (account, name, qualifier)) WITHOUT ROWID""",
+          """
+          CREATE TABLE event_source_mappings (
+            uuid TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, name TEXT NOT NULL, config TEXT NOT NULL,
+            state TEXT NOT NULL, state_reason TEXT, last_result TEXT) WITHOUT ROWID""",
+          "CREATE INDEX event_source_mappings_by_account ON event_source_mappings (account, uuid)"),
+      // The queue of asynchronous invocations; AUTOINCREMENT so that a removed event's number is never given again.
+      List.of(
+          """
+          CREATE TABLE queued_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, enqueued_ms INTEGER NOT NULL)"""));
 
   private SqliteSchema() {}
 

@@ -1,5 +1,6 @@
 package io.petrel.persistence.internal;
 
+import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.Page;
@@ -11,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * What every engine answers alike: revision checks, paging, the not-found and already-exists messages Lambda uses,
- * and what an update of a function URL keeps.
+ * and what an update of a function URL or an event-source mapping keeps.
  */
 public final class StoreRules {
   private StoreRules() {}
@@ -55,6 +56,43 @@ public final class StoreRules {
   public static StoreException.AlreadyExists urlExists(FunctionId id, String qualifier) {
     return new StoreException.AlreadyExists("Failed to create function url config for [function = "
         + qualified(id, qualifier) + "]. Error message:  FunctionUrlConfig exists for this Lambda function");
+  }
+
+  public static StoreException.NotFound eventConfigNotFound(FunctionId id, String qualifier) {
+    return new StoreException.NotFound("The function " + qualified(id, qualifier)
+        + " doesn't have an EventInvokeConfig");
+  }
+
+  public static StoreException.NotFound mappingNotFound(String uuid) {
+    return new StoreException.NotFound("Event source mapping not found: " + uuid);
+  }
+
+  public static StoreException.AlreadyExists mappingExists(String uuid) {
+    return new StoreException.AlreadyExists("An event source mapping with UUID " + uuid + " already exists");
+  }
+
+  /** Whether a qualifier names a published version (digits only) rather than $LATEST or an alias. */
+  public static boolean isVersion(String qualifier) {
+    return !qualifier.isEmpty() && qualifier.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+  }
+
+  /** The number of the version a qualifier names, or -1 when it is no version number ("0", "007", "live"). */
+  public static long versionNumber(String qualifier) {
+    long number = parseOr(qualifier, -1);
+    return number >= 1 && Long.toString(number).equals(qualifier) ? number : -1;
+  }
+
+  /**
+   * {@code current} with what an update replaces taken from {@code update}: its topics, brokers, starting
+   * position and consumer group stay (a Kafka source is fixed when the mapping is created), and so does the last
+   * processing result, which only the nodes running the mapping report.
+   */
+  public static EventSourceMapping updatedMapping(EventSourceMapping current, EventSourceMapping update) {
+    return new EventSourceMapping(current.uuid(), update.function(), update.qualifier(), current.topics(),
+        current.startingPosition(), update.batchSize(), update.maximumBatchingWindowSeconds(),
+        current.bootstrapServers(), current.consumerGroupId(), update.maximumRetryAttempts(),
+        update.bisectBatchOnFunctionError(), update.onFailure(), update.reportBatchItemFailures(), update.enabled(),
+        update.state(), update.stateTransitionReason(), current.lastProcessingResult(), update.modified());
   }
 
   /** {@code current} with what an update replaces taken from {@code update}: the URL id and creation time stay. */

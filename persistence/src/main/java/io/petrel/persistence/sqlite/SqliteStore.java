@@ -2,6 +2,8 @@ package io.petrel.persistence.sqlite;
 
 import io.petrel.persistence.Alias;
 import io.petrel.persistence.DailyUsage;
+import io.petrel.persistence.EventInvokeConfig;
+import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -11,10 +13,13 @@ import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import io.petrel.persistence.Page;
 import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.QueuedEvents;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.ConfigJson;
 import io.petrel.persistence.internal.Sha256;
+import io.petrel.persistence.internal.SqliteEventConfigs;
+import io.petrel.persistence.internal.SqliteEventQueue;
 import io.petrel.persistence.internal.SqliteFunctionUrls;
 import io.petrel.persistence.internal.StoreRules;
 import io.petrel.persistence.internal.SqliteDatabase;
@@ -30,6 +35,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
@@ -38,16 +44,19 @@ import java.util.function.UnaryOperator;
 
 /**
  * The embedded store of a single node: one SQLite file, one owning thread (see {@link SqliteDatabase}).
- * Invocation records and log lines are buffered and written in batched transactions.
+ * Invocation records and log lines are buffered and written in batched transactions. It also holds the node's
+ * queue of asynchronous invocations (see {@link SqliteEventQueue}).
  */
-public final class SqliteStore implements PetrelStore {
+public final class SqliteStore implements PetrelStore, QueuedEvents {
   private final SqliteDatabase db;
   private final SqliteInvocationLog invocations;
+  private final SqliteEventQueue events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteStore(SqliteDatabase db) {
     this.db = db;
     this.invocations = new SqliteInvocationLog(db);
+    this.events = new SqliteEventQueue(db);
   }
 
   /** Opens (creating or migrating as needed) the store in {@code file}. */
@@ -159,7 +168,7 @@ public final class SqliteStore implements PetrelStore {
   public CompletionStage<Void> deleteFunction(FunctionId id) {
     return db.transaction(c -> {
       requireFunction(c, id);
-      for (String table : List.of("functions", "versions", "aliases", "function_urls")) {
+      for (String table : List.of("functions", "versions", "aliases", "function_urls", "event_invoke_configs")) {
         try (PreparedStatement st = c.prepareStatement(
             "DELETE FROM " + table + " WHERE account = ? AND name = ?")) {
           st.setString(1, id.account());
@@ -265,6 +274,7 @@ public final class SqliteStore implements PetrelStore {
         st.setLong(3, version);
         st.executeUpdate();
       }
+      SqliteEventConfigs.deleteConfig(c, id, v);
       return null;
     });
   }
@@ -327,6 +337,7 @@ public final class SqliteStore implements PetrelStore {
         }
       }
       SqliteFunctionUrls.delete(c, id, name);
+      SqliteEventConfigs.deleteConfig(c, id, name);
       return null;
     });
   }
@@ -391,6 +402,133 @@ public final class SqliteStore implements PetrelStore {
       List<FunctionUrlConfig> items = SqliteFunctionUrls.list(c, function, marker == null ? "" : marker, limit + 1);
       return StoreRules.page(items, limit, FunctionUrlConfig::qualifier);
     });
+  }
+
+  // ---- event invoke configs ----
+
+  @Override
+  public CompletionStage<EventInvokeConfig> putEventInvokeConfig(EventInvokeConfig config) {
+    return db.transaction(c -> {
+      requireFunction(c, config.function());
+      requireQualifier(c, config.function(), config.qualifier());
+      SqliteEventConfigs.putConfig(c, config);
+      return config;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<EventInvokeConfig>> getEventInvokeConfig(FunctionId function, String qualifier) {
+    return db.read(c -> SqliteEventConfigs.getConfig(c, function, qualifier));
+  }
+
+  @Override
+  public CompletionStage<Void> deleteEventInvokeConfig(FunctionId function, String qualifier) {
+    return db.transaction(c -> {
+      requireFunction(c, function);
+      if (!SqliteEventConfigs.deleteConfig(c, function, qualifier)) {
+        throw StoreRules.eventConfigNotFound(function, qualifier);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Page<EventInvokeConfig>> listEventInvokeConfigs(FunctionId function, String marker,
+      int limit) {
+    return db.read(c -> {
+      requireFunction(c, function);
+      List<EventInvokeConfig> items =
+          SqliteEventConfigs.listConfigs(c, function, marker == null ? "" : marker, limit + 1);
+      return StoreRules.page(items, limit, EventInvokeConfig::qualifier);
+    });
+  }
+
+  // ---- event source mappings ----
+
+  @Override
+  public CompletionStage<EventSourceMapping> createMapping(EventSourceMapping mapping) {
+    return db.transaction(c -> {
+      requireFunction(c, mapping.function());
+      if (SqliteEventConfigs.getMapping(c, mapping.uuid()).isPresent()) {
+        throw StoreRules.mappingExists(mapping.uuid());
+      }
+      SqliteEventConfigs.insertMapping(c, mapping);
+      return mapping;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<EventSourceMapping>> getMapping(String uuid) {
+    return db.read(c -> SqliteEventConfigs.getMapping(c, uuid));
+  }
+
+  @Override
+  public CompletionStage<EventSourceMapping> updateMapping(EventSourceMapping mapping) {
+    return db.transaction(c -> {
+      EventSourceMapping current = SqliteEventConfigs.getMapping(c, mapping.uuid())
+          .orElseThrow(() -> StoreRules.mappingNotFound(mapping.uuid()));
+      if (!current.function().equals(mapping.function())) {
+        requireFunction(c, mapping.function());
+      }
+      EventSourceMapping updated = StoreRules.updatedMapping(current, mapping);
+      SqliteEventConfigs.updateMapping(c, updated);
+      return updated;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> updateMappingState(String uuid, String state, String stateTransitionReason,
+      String lastProcessingResult) {
+    Objects.requireNonNull(state, "state");
+    return db.read(c -> {
+      SqliteEventConfigs.updateMappingState(c, uuid, state, stateTransitionReason, lastProcessingResult);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> deleteMapping(String uuid) {
+    return db.read(c -> {
+      if (!SqliteEventConfigs.deleteMapping(c, uuid)) {
+        throw StoreRules.mappingNotFound(uuid);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Page<EventSourceMapping>> listMappings(String account, FunctionId function, String marker,
+      int limit) {
+    return db.read(c -> StoreRules.page(
+        SqliteEventConfigs.listMappings(c, account, function, marker == null ? "" : marker, limit + 1), limit,
+        EventSourceMapping::uuid));
+  }
+
+  @Override
+  public CompletionStage<List<EventSourceMapping>> allMappings() {
+    return db.read(SqliteEventConfigs::allMappings);
+  }
+
+  // ---- queued asynchronous invocations ----
+
+  @Override
+  public CompletionStage<Long> enqueue(byte[] body, Instant enqueued) {
+    return events.enqueue(body, enqueued);
+  }
+
+  @Override
+  public CompletionStage<List<QueuedEvent>> queuedAfter(long afterSeq, int limit) {
+    return events.queuedAfter(afterSeq, limit);
+  }
+
+  @Override
+  public CompletionStage<Void> remove(long seq) {
+    return events.remove(seq);
+  }
+
+  @Override
+  public CompletionStage<Long> queuedCount() {
+    return events.queuedCount();
   }
 
   // ---- code ----
@@ -558,6 +696,21 @@ public final class SqliteStore implements PetrelStore {
         String description = rs.next() ? rs.getString(1) : null;
         return description == null ? version.config() : version.config().withDescription(description);
       }
+    }
+  }
+
+  /** Fails with NotFound unless {@code qualifier} is $LATEST or names a version or alias the function has. */
+  private static void requireQualifier(Connection c, FunctionId id, String qualifier) throws SQLException {
+    if (VersionedConfig.LATEST.equals(qualifier)) {
+      return;
+    }
+    if (StoreRules.isVersion(qualifier)) {
+      long number = StoreRules.versionNumber(qualifier);
+      if (number < 1 || readVersion(c, id, number).isEmpty()) {
+        throw StoreRules.notFound(id, qualifier);
+      }
+    } else if (readAlias(c, id, qualifier).isEmpty()) {
+      throw StoreRules.aliasNotFound(id, qualifier);
     }
   }
 
