@@ -44,10 +44,20 @@ public final class Gateway {
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GatewaySettings settings,
       PetrelStore store, RuntimeCatalog runtimes, Supplier<String> metrics) {
+    return start(system, settings, store, runtimes, metrics, null);
+  }
+
+  /**
+   * As {@link #start(ActorSystem, GatewaySettings, PetrelStore, RuntimeCatalog, Supplier)}, also accepting Invoke
+   * with InvocationType Event: each is handed to {@code intake} and answered 202 once queued. When {@code intake}
+   * is null, Event invocations are refused as not available on this node.
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GatewaySettings settings,
+      PetrelStore store, RuntimeCatalog runtimes, Supplier<String> metrics, EventIntake intake) {
     var codeChecks = system.dispatchers().lookup(DispatcherSelector.fromConfig("petrel.gateway.code-check-dispatcher"));
     var validation = new ConfigValidation(runtimes, ConfigValidation.architectureOf(System.getProperty("os.arch")));
     var ctx = new ApiContext(settings, store, validation, codeChecks, FunctionAlias.resolver(system),
-        FunctionAlias.invoker(system), Clock.systemUTC());
+        FunctionAlias.invoker(system), intake, Clock.systemUTC());
     var clusterStatus = new ClusterStatusApi(system, store, READY_STORE_TIMEOUT, CLUSTER_QUERY_TIMEOUT);
     var routes = new ControlPlaneRoutes(ctx, clusterStatus, Materializer.matFromSystem(system));
     var urls = new FunctionUrlRoutes(ctx, settings.urlDomain(), Materializer.matFromSystem(system)).route();

@@ -19,6 +19,7 @@ public record GatewaySettings(
     int accountConcurrency,
     int minimumUnreservedConcurrency,
     long maxInvokePayloadBytes,
+    long maxEventPayloadBytes,
     Duration invokeTimeout,
     Prices prices,
     String urlDomain) {
@@ -36,6 +37,7 @@ public record GatewaySettings(
         c.getInt("account-concurrency"),
         c.getInt("minimum-unreserved-concurrency"),
         c.getBytes("max-invoke-payload-size"),
+        c.getBytes("max-event-payload-size"),
         c.getDuration("invoke-timeout"),
         Prices.from(c),
         c.getString("function-url-domain"));
@@ -43,7 +45,7 @@ public record GatewaySettings(
 
   public GatewaySettings withPort(int newPort) {
     return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
-        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, invokeTimeout, prices,
-        urlDomain);
+        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, maxEventPayloadBytes,
+        invokeTimeout, prices, urlDomain);
   }
 }

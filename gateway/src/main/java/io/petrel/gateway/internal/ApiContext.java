@@ -1,5 +1,6 @@
 package io.petrel.gateway.internal;
 
+import io.petrel.gateway.EventIntake;
 import io.petrel.gateway.GatewaySettings;
 import io.petrel.persistence.Alias;
 import io.petrel.persistence.FunctionId;
@@ -18,7 +19,8 @@ import java.util.concurrent.Executor;
 
 /**
  * What the control-plane operations share: the store, names and ARNs, validation, the clock, the executor for
- * CPU-heavy work (checking code packages), and the lookups every operation starts with.
+ * CPU-heavy work (checking code packages), where Event invocations are queued (null when this node has no
+ * queue), and the lookups every operation starts with.
  */
 public final class ApiContext {
   public static final int DEFAULT_MAX_ITEMS = 50;
@@ -32,10 +34,18 @@ public final class ApiContext {
   final Executor heavyWork;
   final FunctionAlias.Resolver resolver;
   final FunctionAlias.Invoker invoker;
+  final EventIntake intake;
   private final Clock clock;
 
+  /** A context without an event queue: Invoke with InvocationType Event is refused. */
   public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
       FunctionAlias.Resolver resolver, FunctionAlias.Invoker invoker, Clock clock) {
+    this(settings, store, validation, heavyWork, resolver, invoker, null, clock);
+  }
+
+  public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
+      FunctionAlias.Resolver resolver, FunctionAlias.Invoker invoker, EventIntake intake, Clock clock) {
+    this.intake = intake;
     this.resolver = resolver;
     this.invoker = invoker;
     this.settings = settings;
@@ -99,6 +109,16 @@ public final class ApiContext {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** The failure inside the completion and execution exceptions that futures wrap it in. */
+  static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof java.util.concurrent.CompletionException
+        || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /** Maps the store's expected failures to Lambda errors; anything else stays as it is. */

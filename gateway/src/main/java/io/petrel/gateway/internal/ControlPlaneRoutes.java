@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of the control plane: Lambda's paths, methods and query parameters mapped onto
- * {@link FunctionApi} and {@link AliasApi}, request bodies read with a size limit (refused from Content-Length
+ * {@link FunctionApi}, {@link AliasApi}, {@link AsyncInvokeApi}, {@link EventInvokeConfigApi},
+ * {@link EventSourceMappingApi} and the rest, request bodies read with a size limit (refused from Content-Length
  * before any of it is read), and every failure answered in Lambda's error shape: the x-amzn-ErrorType header
  * and a {"Type","Message","message"} body.
  */
@@ -44,6 +45,9 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private final UsageApi usage;
   private final QueryApi queries;
   private final FunctionUrlApi urls;
+  private final AsyncInvokeApi asyncInvoke;
+  private final EventInvokeConfigApi invokeConfigs;
+  private final EventSourceMappingApi mappings;
   private final ClusterStatusApi clusterStatus;
   private final Materializer materializer;
 
@@ -61,6 +65,9 @@ public final class ControlPlaneRoutes extends AllDirectives {
     this.queries = new QueryApi(ctx);
     this.urls = new FunctionUrlApi(ctx, ctx.settings.urlDomain());
     this.aliases = new AliasApi(ctx);
+    this.asyncInvoke = new AsyncInvokeApi(ctx);
+    this.invokeConfigs = new EventInvokeConfigApi(ctx);
+    this.mappings = new EventSourceMappingApi(ctx);
     this.materializer = materializer;
   }
 
@@ -74,7 +81,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
     return handleRejections(rejections, () -> concat(
         pathPrefix("2015-03-31", () -> concat(
             pathPrefix("functions", this::functionRoutes),
-            pathPrefix("event-source-mappings", () -> notSupported("Event source mappings")))),
+            pathPrefix("event-source-mappings", this::mappingRoutes))),
         pathPrefix("2017-10-31", () -> pathPrefix("functions", () -> pathPrefix(segment(), name ->
             path("concurrency", () -> concat(
                 put(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> functions.putConcurrency(name, b))),
@@ -82,7 +89,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
         pathPrefix("2019-09-30", () -> pathPrefix("functions", () -> pathPrefix(segment(), name -> concat(
             path("concurrency", () -> get(() -> respond(() -> functions.getConcurrency(name)))),
             path("provisioned-concurrency", () -> notSupported("Provisioned concurrency")))))),
-        pathPrefix("2019-09-25", () -> notSupported("Event invoke configuration")),
+        pathPrefix("2019-09-25", () -> pathPrefix("functions", () -> pathPrefix(segment(), this::invokeConfigRoutes))),
         pathPrefix("2021-10-31", () -> pathPrefix("functions", () -> pathPrefix(segment(), this::urlRoutes))),
         pathPrefix("petrel", () -> concat(
             path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
@@ -142,6 +149,34 @@ public final class ControlPlaneRoutes extends AllDirectives {
     });
   }
 
+  /** Put/Update/Get/DeleteFunctionEventInvokeConfig and ListFunctionEventInvokeConfigs. */
+  private Route invokeConfigRoutes(String name) {
+    long limit = settings.maxControlPlaneRequestBytes();
+    return pathPrefix("event-invoke-config", () -> concat(
+        pathEnd(() -> parameterOptional("Qualifier", q -> concat(
+            put(() -> withBody(limit, b -> invokeConfigs.put(name, q, b))),
+            post(() -> withBody(limit, b -> invokeConfigs.update(name, q, b))),
+            get(() -> respond(() -> invokeConfigs.get(name, q))),
+            delete(() -> respond(() -> invokeConfigs.delete(name, q)))))),
+        path("list", () -> get(() -> parameterOptional("Marker", marker -> parameterOptional("MaxItems", max ->
+            respond(() -> invokeConfigs.list(name, marker, max))))))));
+  }
+
+  /** Create/Get/Update/Delete/ListEventSourceMapping(s). */
+  private Route mappingRoutes() {
+    long limit = settings.maxControlPlaneRequestBytes();
+    return concat(
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> withBody(limit, mappings::create)),
+            get(() -> parameterOptional("FunctionName", function -> parameterOptional("EventSourceArn", source ->
+                parameterOptional("Marker", marker -> parameterOptional("MaxItems", max ->
+                    respond(() -> mappings.list(function, source, marker, max))))))))),
+        path(segment(), uuid -> concat(
+            get(() -> respond(() -> mappings.get(uuid))),
+            put(() -> withBody(limit, b -> mappings.update(uuid, b))),
+            delete(() -> respond(() -> mappings.delete(uuid))))));
+  }
+
   private Route aliasRoutes(String name) {
     Route collection = pathEnd(() -> concat(
         post(() -> withBody(settings.maxControlPlaneRequestBytes(), b -> aliases.create(name, b))),
@@ -155,8 +190,9 @@ public final class ControlPlaneRoutes extends AllDirectives {
   }
 
   /**
-   * Invoke: RequestResponse runs the function through its sharded entity; DryRun only checks that the function
-   * and qualifier exist and names the version that would run. The payload stays raw bytes.
+   * Invoke: RequestResponse runs the function through its sharded entity; Event queues it (with the smaller
+   * payload limit of asynchronous invocations); DryRun only checks that the function and qualifier exist and
+   * names the version that would run. The payload stays raw bytes.
    */
   private Route invoke(String name) {
     return parameterOptional("Qualifier", qualifier -> optionalHeaderValueByName("X-Amz-Invocation-Type", type ->
@@ -167,7 +203,8 @@ public final class ControlPlaneRoutes extends AllDirectives {
                 case "RequestResponse" -> withBody(settings.maxInvokePayloadBytes(), "InvokeFunction",
                     body -> functions.invoke(name, qualifier, body, logType, clientContext));
                 case "DryRun" -> respond(() -> functions.dryRun(name, qualifier));
-                case "Event" -> notSupported("Invoke with InvocationType Event");
+                case "Event" -> withBody(settings.maxEventPayloadBytes(), "InvokeFunction",
+                    body -> asyncInvoke.invoke(name, qualifier, body, clientContext));
                 default -> complete(errorResponse(LambdaError.invalidParameter("X-Amz-Invocation-Type '"
                     + invocationType + "' is not valid: RequestResponse, Event or DryRun")));
               };

@@ -283,10 +283,7 @@ public final class FunctionApi {
       case "Tail" -> true;
       default -> throw LambdaError.invalidParameter("X-Amz-Log-Type '" + logType.get() + "' is not valid: None or Tail");
     };
-    if (clientContext.isPresent() && clientContext.get().length() > MAX_CLIENT_CONTEXT) {
-      throw LambdaError.invalidParameter("X-Amz-Client-Context must be at most " + MAX_CLIENT_CONTEXT
-          + " bytes of base64-encoded JSON");
-    }
+    checkClientContext(clientContext);
     String requestId = java.util.UUID.randomUUID().toString();
     Invocation invocation = new Invocation(requestId, payload, clientContext.orElse(null), tail);
     return ctx.invoker.invoke(ctx.id(parsed.name()), qualifier, invocation, ctx.settings.invokeTimeout())
@@ -319,6 +316,14 @@ public final class FunctionApi {
     }
     return ctx.store.getCode(sha256Hex).thenApply(zip -> ApiReply.zip(zip.orElseThrow(() ->
         LambdaError.notFound("No code package " + sha256Hex))));
+  }
+
+  /** X-Amz-Client-Context is passed on as given, but only up to Lambda's size. */
+  static void checkClientContext(Optional<String> clientContext) {
+    if (clientContext.isPresent() && clientContext.get().length() > MAX_CLIENT_CONTEXT) {
+      throw LambdaError.invalidParameter("X-Amz-Client-Context must be at most " + MAX_CLIENT_CONTEXT
+          + " bytes of base64-encoded JSON");
+    }
   }
 
   // ---- helpers ----

@@ -75,6 +75,11 @@ public final class LambdaError extends RuntimeException {
     return new LambdaError(501, "NotSupportedException", operation + " is not supported by this Petrel node");
   }
 
+  /** As {@link #notSupported(String)}, with the reason and what to do instead. */
+  public static LambdaError notSupported(String operation, String why) {
+    return new LambdaError(501, "NotSupportedException", operation + " is not supported by this Petrel node: " + why);
+  }
+
   /** The store (or another part the call needs) cannot be reached now; the caller may retry. */
   public static LambdaError unavailable(String message) {
     return new LambdaError(503, "ServiceException", message);
