@@ -1,6 +1,9 @@
 package io.petrel.node;
 
 import com.typesafe.config.Config;
+import io.petrel.connectors.AsyncEvent;
+import io.petrel.connectors.Connectors;
+import io.petrel.gateway.EventIntake;
 import io.petrel.gateway.Gateway;
 import io.petrel.gateway.GatewaySettings;
 import io.petrel.persistence.PetrelStore;
@@ -65,7 +68,8 @@ public final class PetrelNode {
   /** Starts a dev node from fully resolved configuration; returns once the gateway accepts connections. */
   public static PetrelNode startDev(Config config) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
-    return start(config, SqliteStore.open(dataDir.resolve("petrel.db")), dataDir.resolve("petrel.db").toString());
+    return start(config, SqliteStore.open(dataDir.resolve("petrel.db")), dataDir.resolve("petrel.db").toString(),
+        false);
   }
 
   /**
@@ -76,10 +80,11 @@ public final class PetrelNode {
   public static PetrelNode startNode(Config config) {
     CassandraSettings cassandra = StoreConfig.cassandra(config);
     PetrelStore store = CassandraStore.connect(cassandra, StoreConfig.giveUpAfter(config));
-    return start(config, store, "Cassandra keyspace " + cassandra.keyspace() + " via " + cassandra.contactPoints());
+    return start(config, store, "Cassandra keyspace " + cassandra.keyspace() + " via " + cassandra.contactPoints(),
+        true);
   }
 
-  private static PetrelNode start(Config config, PetrelStore store, String storeDescription) {
+  private static PetrelNode start(Config config, PetrelStore store, String storeDescription, boolean cluster) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
     Config withTransport;
     try {
@@ -113,7 +118,17 @@ public final class PetrelNode {
       FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-      ServerBinding binding = Gateway.start(system, settings, store, runtimes, metrics::scrape)
+      Connectors connectors = Connectors.start(config, store, FunctionAlias.invoker(system), cluster,
+          Cluster.get(system).selfMember().address().hostPort());
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "petrel-connectors-stop", () ->
+          CompletableFuture.supplyAsync(() -> {
+            connectors.close();
+            return Done.getInstance();
+          }));
+      EventIntake intake = connectors.queuesEvents() ? request -> connectors.submit(new AsyncEvent(
+          request.requestId(), request.function().account(), request.function().name(), request.qualifier(),
+          request.payload(), request.clientContext(), request.received().toEpochMilli())) : null;
+      ServerBinding binding = Gateway.start(system, settings, store, runtimes, metrics::scrape, intake)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "petrel-stopping", () -> {
         log.info("stopping: no new connections; invocations in flight get up to {} to finish, then this node's"
@@ -132,8 +147,10 @@ public final class PetrelNode {
             store.close();
             return Done.getInstance();
           }));
-      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments, cluster address {}",
-          storeDescription, runtimes.ids(), engine.memoryBudgetMb(), Cluster.get(system).selfMember().address());
+      log.info("Petrel node up: store {}, runtimes {}, {} MB for environments, cluster address {}, asynchronous"
+          + " invocations queued in {}", storeDescription, runtimes.ids(), engine.memoryBudgetMb(),
+          Cluster.get(system).selfMember().address(), connectors.queuesEvents() ? connectors.queueDescription()
+          : "nothing (refused: no Kafka)");
       return new PetrelNode(system, binding, runtimes, sandbox.isPresent());
     } catch (Exception e) {
       system.terminate();

@@ -285,7 +285,8 @@ class ControlPlaneIT {
     assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName(
         "arn:aws:lambda:eu-west-1:000000000000:function:errors")))
         .isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("errors").invocationType(InvocationType.EVENT)))
+    assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(r -> r.functionName("errors").qualifier("prod")
+        .provisionedConcurrentExecutions(1)))
         .isInstanceOfSatisfying(LambdaException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(501);
           assertThat(e.getMessage()).contains("not supported");

@@ -2,15 +2,10 @@ package io.petrel.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -19,8 +14,6 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /** What was created before a node stops is there after it starts again on the same data dir. */
 class RestartIT {
-  private static final Pattern READY = Pattern.compile("ready: http://127\\.0\\.0\\.1:(\\d+)");
-
   @TempDir
   Path dataDir;
 
@@ -47,46 +40,22 @@ class RestartIT {
     Path jar = Path.of("target", "petrel.jar").toAbsolutePath();
     assertThat(jar).as("the runnable jar built by mvn package").exists();
 
-    Process process = startDev(jar);
+    Process process = TestNodes.startDevProcess(jar, dataDir, Map.of());
     String sha;
-    try (LambdaClient lambda = TestNodes.client(readyPort(process))) {
+    try (LambdaClient lambda = TestNodes.client(TestNodes.readyPort(process))) {
       sha = createSample(lambda);
     }
     process.destroy();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
     assertThat(Files.exists(dataDir.resolve("petrel.db"))).isTrue();
 
-    Process again = startDev(jar);
-    try (LambdaClient lambda = TestNodes.client(readyPort(again))) {
+    Process again = TestNodes.startDevProcess(jar, dataDir, Map.of());
+    try (LambdaClient lambda = TestNodes.client(TestNodes.readyPort(again))) {
       assertSample(lambda, sha);
     } finally {
       again.destroy();
       again.waitFor(60, TimeUnit.SECONDS);
     }
-  }
-
-  private Process startDev(Path jar) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-jar", jar.toString(), "dev", "--port", "0", "--data-dir", dataDir.toString())
-        .redirectErrorStream(true)
-        .start();
-  }
-
-  private static int readyPort(Process process) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = out.readLine()) != null) {
-      seen.append(line).append('\n');
-      Matcher m = READY.matcher(line);
-      if (m.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("petrel dev exited before it was ready:\n" + seen);
   }
 
   private static String createSample(LambdaClient lambda) {

@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /** Starting dev nodes on a free port and talking to them as a user would: with the AWS SDK. */
 final class TestNodes {
+  private static final java.util.regex.Pattern READY =
+      java.util.regex.Pattern.compile("ready: http://127\\.0\\.0\\.1:(\\d+)");
+
   private TestNodes() {}
 
   static PetrelNode start(Path dataDir) {
@@ -52,6 +55,69 @@ final class TestNodes {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPETRELTEST", "secret")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
+  }
+
+  /**
+   * The invocation records of {@code function} (the query API's view) counted per request id, once there are at
+   * least {@code expected} of them or {@code timeout} passed.
+   */
+  static Map<String, Long> awaitInvocations(int port, String function, int expected, java.time.Duration timeout)
+      throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+    Map<String, Long> counts = Map.of();
+    while (java.time.Instant.now().isBefore(deadline)) {
+      var reply = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/petrel/v1/functions/" + function + "/invocations?limit=10000")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var records = mapper.readTree(reply.body()).path("Invocations");
+      Map<String, Long> seen = new java.util.HashMap<>();
+      records.forEach(r -> seen.merge(r.path("RequestId").asText(), 1L, Long::sum));
+      counts = seen;
+      if (seen.values().stream().mapToLong(Long::longValue).sum() >= expected) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    return counts;
+  }
+
+  /**
+   * Starts {@code petrel dev} from the runnable jar as its own process on a free port, with {@code properties} as
+   * system properties (configuration overrides).
+   */
+  static Process startDevProcess(Path jar, Path dataDir, Map<String, String> properties) throws IOException {
+    String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaCommand));
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(java.util.List.of("-jar", jar.toString(), "dev", "--port", "0", "--data-dir", dataDir.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  /** The port a {@code petrel dev} process says it is ready on; its further output is read and dropped. */
+  static int readyPort(Process process) throws IOException {
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = out.readLine()) != null) {
+      seen.append(line).append('\n');
+      java.util.regex.Matcher m = READY.matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> {
+          try {
+            out.lines().forEach(l -> { });
+          } catch (UncheckedIOException closed) {
+            // the process was killed
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("petrel dev exited before it was ready:\n" + seen);
   }
 
   /** A zip holding the given files (name to content). */
