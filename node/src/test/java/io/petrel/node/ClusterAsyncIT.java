@@ -1,0 +1,145 @@
+package io.petrel.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.petrel.deploy.testing.CassandraExtension;
+import io.petrel.deploy.testing.Keyspace;
+import io.petrel.deploy.testing.TestCassandra;
+import io.petrel.deploy.testing.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+
+/**
+ * Asynchronous invocation in a cluster: three `petrel node` processes on real Cassandra queue Event invokes in one
+ * Kafka topic and run them wherever the topic's partitions are assigned; when a member is killed with SIGKILL its
+ * partitions move to the others and every accepted event still reaches its destination.
+ */
+@ExtendWith(CassandraExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterAsyncIT {
+  private static final String ROLE = "arn:aws:iam::000000000000:role/petrel";
+  private static final int FUNCTIONS = 6;
+
+  private static ClusterNodes nodes;
+  private static LambdaClient[] lambda;
+  private static String kafka;
+  private static String prefix;
+
+  @BeforeAll
+  static void start(TestCassandra cassandra, @Keyspace String keyspace) throws Exception {
+    kafka = TestKafka.shared().bootstrapServers();
+    prefix = TestKafka.shared().newTopicPrefix("ClusterAsyncIT");
+    Path dir = Files.createDirectories(Path.of("target", "cluster-async-it", keyspace)).toAbsolutePath();
+    nodes = new ClusterNodes(3, dir, cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort(),
+        cassandra.localDatacenter(), keyspace, List.of(
+            "-Dpekko.cluster.split-brain-resolver.stable-after=5s",
+            "-Dpetrel.kafka.bootstrap-servers=" + kafka,
+            "-Dpetrel.async.topic=" + prefix + "queue",
+            "-Dpetrel.async.topic-partitions=6",
+            "-Dpetrel.async.consumer-group=" + prefix + "group",
+            "-Dpetrel.async.max-in-flight=2",
+            "-Dpetrel.async.throttle-delay=200ms",
+            "-Dpetrel.async.max-throttle-delay=2s"));
+    nodes.start(0);
+    nodes.awaitReady(0, Duration.ofMinutes(3));
+    nodes.start(1);
+    nodes.start(2);
+    nodes.awaitReady(1, Duration.ofMinutes(3));
+    nodes.awaitReady(2, Duration.ofMinutes(3));
+    nodes.awaitMembers(0, Set.of(nodes.address(0), nodes.address(1), nodes.address(2)), Duration.ofMinutes(1));
+    lambda = new LambdaClient[3];
+    for (int i = 0; i < 3; i++) {
+      lambda[i] = TestNodes.client(nodes.httpPort(i));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (nodes != null) {
+      nodes.close();
+    }
+  }
+
+  /** Functions {@code <name>-0..FUNCTIONS-1}, each sending its results to {@code kafka://<done>}. */
+  private static void createFunctions(String name, String body, String done) {
+    for (int f = 0; f < FUNCTIONS; f++) {
+      String function = name + "-" + f;
+      lambda[0].createFunction(b -> b.functionName(function).runtime(ClusterNodes.python()).handler("app.handler")
+          .role(ROLE).timeout(10).code(c -> c.zipFile(TestNodes.pythonZip(body))));
+      lambda[0].putFunctionEventInvokeConfig(b -> b.functionName(function)
+          .destinationConfig(d -> d.onSuccess(s -> s.destination("kafka://" + done))));
+    }
+  }
+
+  /** Sends events {@code 0..count-1} spread over the functions and the given members; all must answer 202. */
+  private static void sendEvents(String name, int count, int... via) throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(6);
+    List<Future<Integer>> statuses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int id = i;
+      LambdaClient client = lambda[via[i % via.length]];
+      statuses.add(clients.submit(() -> client.invoke(b -> b.functionName(name + "-" + (id % FUNCTIONS))
+          .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("{\"id\":" + id + "}")))
+          .statusCode()));
+    }
+    for (Future<Integer> status : statuses) {
+      assertThat(status.get()).isEqualTo(202);
+    }
+    clients.shutdown();
+  }
+
+  @Test
+  @Order(1)
+  void a_thousand_events_sent_through_every_member_all_run() throws Exception {
+    String done = prefix + "echo-done";
+    TestTopics.create(kafka, done, 3);
+    createFunctions("echo", "return {'id': event['id']}", done);
+    sendEvents("echo", 1000, 0, 1, 2);
+
+    List<JsonNode> records = TestTopics.readJson(kafka, done, read -> ids(read).size() >= 1000,
+        Duration.ofMinutes(3));
+    assertThat(ids(records)).isEqualTo(IntStream.range(0, 1000).boxed().collect(Collectors.toSet()));
+  }
+
+  @Test
+  @Order(2)
+  void events_queued_and_running_when_a_member_is_killed_all_run_on_the_others() throws Exception {
+    String done = prefix + "steady-done";
+    TestTopics.create(kafka, done, 3);
+    createFunctions("steady", "import time; time.sleep(0.2); return {'id': event['id']}", done);
+    int events = 600;
+    sendEvents("steady", events, 0, 1, 2);
+    List<JsonNode> before = TestTopics.readJson(kafka, done, read -> read.size() >= 50, Duration.ofMinutes(1));
+    assertThat(ids(before)).as("some ran before the kill, and not all").hasSizeGreaterThanOrEqualTo(50)
+        .hasSizeLessThan(events);
+    nodes.kill(2);
+
+    List<JsonNode> all = TestTopics.readJson(kafka, done, read -> ids(read).size() >= events,
+        Duration.ofMinutes(4));
+    assertThat(ids(all)).isEqualTo(IntStream.range(0, events).boxed().collect(Collectors.toSet()));
+  }
+
+  private static Set<Integer> ids(List<JsonNode> records) {
+    return records.stream().map(r -> r.path("responsePayload").path("id").asInt(-1)).collect(Collectors.toSet());
+  }
+}
