@@ -4,7 +4,7 @@ import java.util.concurrent.CompletionStage;
 
 /** Everything a node persists. One contract, one engine per deployment mode (SQLite, Cassandra). */
 public interface PetrelStore extends FunctionStore, CodeStore, InvocationStore, FunctionUrlStore, EventConfigStore,
-    AutoCloseable {
+    ScheduleStore, AutoCloseable {
 
   /**
    * Completes once the engine has answered a trivial read, as readiness checks ask. Fails when the store cannot

@@ -3,6 +3,7 @@ package io.petrel.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.petrel.persistence.internal.Sha256;
 import java.nio.charset.StandardCharsets;
@@ -1353,6 +1354,301 @@ public abstract class StoreContract {
   // ------------------------------------------------------------------------------------------------------------
 
   @Nested
+  class Schedules {
+
+    @Test
+    void a_put_rule_reads_back_with_every_field() {
+      ScheduleRule full = new ScheduleRule(account, "nightly", "cron(0 3 * * ? *)", "ENABLED", "cleans up",
+          T0.plusMillis(1), T0.plusMillis(2), T0.plusMillis(3));
+      ScheduleRule sparse = new ScheduleRule(account, "every-five", "rate(5 minutes)", "DISABLED", null, T0, T0, T0);
+
+      assertThat(await(store.putRule(full))).isEqualTo(full);
+      assertThat(await(store.putRule(sparse))).isEqualTo(sparse);
+
+      assertThat(await(store.getRule(account, "nightly"))).contains(full);
+      assertThat(await(store.getRule(account, "every-five"))).contains(sparse);
+      assertThat(await(store.lastFired(account, "nightly"))).isEmpty();
+    }
+
+    @Test
+    void getting_a_missing_rule_is_empty() {
+      assertThat(await(store.getRule(account, "nothing-here"))).isEmpty();
+      assertThat(await(store.lastFired(account, "nothing-here"))).isEmpty();
+    }
+
+    @Test
+    void replacing_a_rule_keeps_its_creation_time_and_its_anchor_until_the_expression_changes() {
+      await(store.putRule(rule("hourly", "rate(1 hour)", T0)));
+      Instant later = T0.plusSeconds(600);
+
+      ScheduleRule paused = await(store.putRule(new ScheduleRule(account, "hourly", "rate(1 hour)", "DISABLED",
+          "paused", later, later, later)));
+
+      ScheduleRule expectedPaused = new ScheduleRule(account, "hourly", "rate(1 hour)", "DISABLED", "paused", T0,
+          T0, later);
+      assertThat(paused).isEqualTo(expectedPaused);
+      assertThat(await(store.getRule(account, "hourly"))).contains(expectedPaused);
+
+      Instant evenLater = T0.plusSeconds(1200);
+      ScheduleRule rescheduled = await(store.putRule(new ScheduleRule(account, "hourly", "rate(2 hours)", "ENABLED",
+          null, evenLater, evenLater, evenLater)));
+
+      ScheduleRule expectedRescheduled = new ScheduleRule(account, "hourly", "rate(2 hours)", "ENABLED", null,
+          evenLater, T0, evenLater);
+      assertThat(rescheduled).isEqualTo(expectedRescheduled);
+      assertThat(await(store.getRule(account, "hourly"))).contains(expectedRescheduled);
+    }
+
+    @Test
+    void the_same_rule_name_in_another_account_is_another_rule() {
+      String theirs = "acct-" + UUID.randomUUID();
+      ScheduleRule mine = await(store.putRule(rule("nightly", "rate(1 day)", T0)));
+      ScheduleRule their = await(store.putRule(new ScheduleRule(theirs, "nightly", "rate(2 days)", "DISABLED", null,
+          T0.plusSeconds(1), T0.plusSeconds(1), T0.plusSeconds(1))));
+      await(store.claimTick(theirs, "nightly", T0.plusSeconds(3600)));
+
+      assertThat(await(store.getRule(account, "nightly"))).contains(mine);
+      assertThat(await(store.getRule(theirs, "nightly"))).contains(their);
+      assertThat(await(store.lastFired(account, "nightly"))).isEmpty();
+      assertThat(await(store.listRules(account, null, null, 50)).items()).containsExactly(mine);
+    }
+
+    @Test
+    void rules_are_listed_by_name_a_page_at_a_time_all_or_those_with_a_prefix() {
+      List<String> names = List.of("orders-c", "audit", "orders-a", "order", "zeta", "orders-e", "ordering",
+          "orders-b", "orders-d");
+      for (String name : names) {
+        await(store.putRule(rule(name, "rate(1 day)", T0)));
+      }
+      await(store.putRule(new ScheduleRule("acct-" + UUID.randomUUID(), "orders-0", "rate(1 day)", "ENABLED", null,
+          T0, T0, T0)));
+
+      List<Page<ScheduleRule>> all = allPages(marker -> store.listRules(account, null, marker, 2));
+      List<Page<ScheduleRule>> orders = allPages(marker -> store.listRules(account, "orders-", marker, 2));
+      List<Page<ScheduleRule>> order = allPages(marker -> store.listRules(account, "order", marker, 3));
+
+      assertPagedBy(all, 2);
+      assertThat(ruleNames(all)).isEqualTo(names.stream().sorted().toList());
+      assertPagedBy(orders, 2);
+      assertThat(ruleNames(orders)).containsExactly("orders-a", "orders-b", "orders-c", "orders-d", "orders-e");
+      assertPagedBy(order, 3);
+      assertThat(ruleNames(order)).containsExactly("order", "ordering", "orders-a", "orders-b", "orders-c",
+          "orders-d", "orders-e");
+      assertThat(await(store.listRules(account, "orders-", "orders-c", 50)).items()).extracting(ScheduleRule::name)
+          .containsExactly("orders-d", "orders-e");
+      assertThat(await(store.listRules(account, "nothing", null, 50)).items()).isEmpty();
+      assertThat(await(store.listRules("acct-" + UUID.randomUUID(), null, null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void all_rules_holds_those_of_every_account_by_account_and_name_as_they_are_now() {
+      String theirs = "acct-" + UUID.randomUUID();
+      ScheduleRule mineB = await(store.putRule(rule("b", "rate(1 day)", T0)));
+      ScheduleRule mineA = await(store.putRule(rule("a", "rate(1 day)", T0)));
+      await(store.putRule(new ScheduleRule(theirs, "c", "rate(1 day)", "ENABLED", null, T0, T0, T0)));
+      ScheduleRule their = await(store.putRule(new ScheduleRule(theirs, "c", "rate(3 days)", "DISABLED", null,
+          T0.plusSeconds(9), T0.plusSeconds(9), T0.plusSeconds(9))));
+
+      List<ScheduleRule> all = await(store.allRules());
+
+      List<ScheduleRule> ours = all.stream()
+          .filter(r -> r.account().equals(account) || r.account().equals(theirs))
+          .toList();
+      List<ScheduleRule> expected = new ArrayList<>(List.of(mineA, mineB, their));
+      expected.sort(Comparator.comparing(ScheduleRule::account).thenComparing(ScheduleRule::name));
+      assertThat(ours).isEqualTo(expected);
+      assertThat(all).isSortedAccordingTo(Comparator.comparing(ScheduleRule::account)
+          .thenComparing(ScheduleRule::name));
+    }
+
+    @Test
+    void a_deleted_rule_is_gone_and_deleting_it_again_fails_with_not_found() {
+      await(store.putRule(rule("doomed", "rate(1 day)", T0)));
+      ScheduleRule kept = await(store.putRule(rule("kept", "rate(1 day)", T0)));
+
+      await(store.deleteRule(account, "doomed"));
+
+      assertThat(await(store.getRule(account, "doomed"))).isEmpty();
+      assertThat(await(store.listRules(account, null, null, 50)).items()).containsExactly(kept);
+      assertThat(await(store.allRules())).extracting(ScheduleRule::account, ScheduleRule::name)
+          .doesNotContain(tuple(account, "doomed"));
+      assertThat(failureOf(store.deleteRule(account, "doomed"))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining("doomed");
+      assertThat(failureOf(store.deleteRule(account, "never-created"))).isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining("never-created");
+    }
+
+    @Test
+    void a_rule_with_targets_cannot_be_deleted_until_they_are_removed() {
+      ScheduleRule rule = await(store.putRule(rule("busy", "rate(1 day)", T0)));
+      await(store.putTargets(account, "busy", List.of(target("busy", "1"), target("busy", "2"))));
+
+      assertThat(failureOf(store.deleteRule(account, "busy"))).isInstanceOf(StoreException.InUse.class)
+          .hasMessage("Rule can't be deleted since it has targets.");
+      assertThat(await(store.getRule(account, "busy"))).contains(rule);
+
+      await(store.removeTargets(account, "busy", List.of("1")));
+      assertThat(failureOf(store.deleteRule(account, "busy"))).isInstanceOf(StoreException.InUse.class);
+
+      await(store.removeTargets(account, "busy", List.of("2")));
+      await(store.deleteRule(account, "busy"));
+      assertThat(await(store.getRule(account, "busy"))).isEmpty();
+    }
+
+    @Test
+    void targets_are_added_replaced_by_id_and_removed() {
+      await(store.putRule(rule("fan-out", "rate(1 day)", T0)));
+      ScheduleTarget first = target("fan-out", "a");
+      ScheduleTarget second = target("fan-out", "b");
+      await(store.putTargets(account, "fan-out", List.of(first, second)));
+      ScheduleTarget secondChanged = new ScheduleTarget(account, "fan-out", "b",
+          "arn:aws:lambda:us-east-1:123456789012:function:other:live", null);
+      ScheduleTarget third = target("fan-out", "c");
+
+      await(store.putTargets(account, "fan-out", List.of(secondChanged, third)));
+
+      assertThat(await(store.listTargets(account, "fan-out", null, 50)).items())
+          .containsExactly(first, secondChanged, third);
+
+      await(store.removeTargets(account, "fan-out", List.of("a", "not-a-target")));
+
+      assertThat(await(store.listTargets(account, "fan-out", null, 50)).items()).containsExactly(secondChanged, third);
+    }
+
+    @Test
+    void targets_are_listed_by_id_a_page_at_a_time_apart_from_other_rules() {
+      await(store.putRule(rule("many", "rate(1 day)", T0)));
+      await(store.putRule(rule("other", "rate(1 day)", T0)));
+      List<ScheduleTarget> targets = new ArrayList<>();
+      for (String id : List.of("g", "c", "a", "f", "b", "e", "d")) {
+        targets.add(target("many", id));
+      }
+      await(store.putTargets(account, "many", targets));
+      await(store.putTargets(account, "other", List.of(target("other", "a"))));
+
+      List<Page<ScheduleTarget>> pages = allPages(marker -> store.listTargets(account, "many", marker, 3));
+
+      assertPagedBy(pages, 3);
+      assertThat(pages.stream().flatMap(p -> p.items().stream()).toList())
+          .isEqualTo(targets.stream().sorted(Comparator.comparing(ScheduleTarget::id)).toList());
+      assertThat(await(store.listTargets(account, "other", null, 50)).items())
+          .containsExactly(target("other", "a"));
+    }
+
+    @Test
+    void targets_of_a_missing_rule_fail_with_not_found_and_nothing_is_stored() {
+      assertThat(failureOf(store.putTargets(account, "ghost", List.of(target("ghost", "1")))))
+          .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("ghost");
+      assertThat(failureOf(store.removeTargets(account, "ghost", List.of("1"))))
+          .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("ghost");
+      assertThat(failureOf(store.listTargets(account, "ghost", null, 50)))
+          .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("ghost");
+
+      await(store.putRule(rule("ghost", "rate(1 day)", T0)));
+
+      assertThat(await(store.listTargets(account, "ghost", null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void a_tick_is_claimed_once_and_only_after_the_last_one() {
+      await(store.putRule(rule("ticking", "rate(1 minute)", T0)));
+      Instant tick = T0.plusSeconds(60);
+
+      assertThat(await(store.claimTick(account, "ticking", tick))).as("first claim").isTrue();
+      assertThat(await(store.lastFired(account, "ticking"))).contains(tick);
+      assertThat(await(store.claimTick(account, "ticking", tick))).as("same tick again").isFalse();
+      assertThat(await(store.claimTick(account, "ticking", tick.minusSeconds(60)))).as("earlier tick").isFalse();
+      assertThat(await(store.lastFired(account, "ticking"))).contains(tick);
+      assertThat(await(store.claimTick(account, "ticking", tick.plusSeconds(60)))).as("later tick").isTrue();
+      assertThat(await(store.lastFired(account, "ticking"))).contains(tick.plusSeconds(60));
+    }
+
+    @Test
+    void claiming_a_tick_of_a_missing_rule_is_false_and_creates_nothing() {
+      assertThat(await(store.claimTick(account, "ghost", T0))).isFalse();
+
+      assertThat(await(store.getRule(account, "ghost"))).isEmpty();
+      assertThat(await(store.lastFired(account, "ghost"))).isEmpty();
+      assertThat(await(store.listRules(account, null, null, 50)).items()).isEmpty();
+    }
+
+    @Test
+    void replacing_a_rule_keeps_its_last_fired_tick() {
+      await(store.putRule(rule("ticking", "rate(1 minute)", T0)));
+      await(store.claimTick(account, "ticking", T0.plusSeconds(60)));
+
+      await(store.putRule(rule("ticking", "rate(5 minutes)", T0.plusSeconds(90))));
+
+      assertThat(await(store.lastFired(account, "ticking"))).contains(T0.plusSeconds(60));
+      assertThat(await(store.claimTick(account, "ticking", T0.plusSeconds(60)))).isFalse();
+    }
+
+    @Test
+    void a_rule_deleted_and_created_again_starts_afresh() {
+      await(store.putRule(rule("phoenix", "rate(1 minute)", T0)));
+      await(store.claimTick(account, "phoenix", T0.plusSeconds(600)));
+
+      await(store.deleteRule(account, "phoenix"));
+      ScheduleRule reborn = await(store.putRule(rule("phoenix", "rate(1 minute)", T0.plusSeconds(30))));
+
+      assertThat(reborn.created()).isEqualTo(T0.plusSeconds(30));
+      assertThat(await(store.lastFired(account, "phoenix"))).isEmpty();
+      assertThat(await(store.claimTick(account, "phoenix", T0.plusSeconds(60)))).isTrue();
+    }
+
+    @Test
+    void of_many_claims_of_one_tick_at_once_exactly_one_wins() throws Exception {
+      await(store.putRule(rule("contended", "rate(1 minute)", T0)));
+      for (int round = 1; round <= 5; round++) {
+        Instant tick = T0.plusSeconds(60L * round);
+
+        List<Boolean> claims = runConcurrently(16, i -> () -> await(store.claimTick(account, "contended", tick)));
+
+        assertThat(claims).as("claims of tick %d", round).containsOnlyOnce(true);
+        assertThat(await(store.lastFired(account, "contended"))).contains(tick);
+      }
+    }
+
+    @Test
+    void of_claims_of_different_ticks_at_once_each_wins_at_most_once_and_the_latest_wins()
+        throws Exception {
+      await(store.putRule(rule("contended", "rate(1 minute)", T0)));
+      int ticks = 8;
+
+      // Two claims of each tick, all at once.
+      List<Boolean> claims = runConcurrently(2 * ticks,
+          i -> () -> await(store.claimTick(account, "contended", T0.plusSeconds(60L * (1 + i % ticks)))));
+
+      for (int t = 0; t < ticks; t++) {
+        assertThat(List.of(claims.get(t), claims.get(t + ticks))).as("claims of tick %d", t + 1)
+            .containsAnyOf(false);
+      }
+      assertThat(List.of(claims.get(ticks - 1), claims.get(2 * ticks - 1))).as("claims of the latest tick")
+          .containsOnlyOnce(true);
+      assertThat(await(store.lastFired(account, "contended"))).contains(T0.plusSeconds(60L * ticks));
+    }
+
+    @Test
+    void rules_targets_and_last_fired_ticks_survive_closing_and_reopening() {
+      ScheduleRule rule = await(store.putRule(rule("durable", "cron(0 12 * * ? *)", T0)));
+      await(store.putTargets(account, "durable", List.of(target("durable", "1"))));
+      await(store.claimTick(account, "durable", T0.plusSeconds(3600)));
+
+      store = reopen();
+
+      assertThat(await(store.getRule(account, "durable"))).contains(rule);
+      assertThat(await(store.listRules(account, null, null, 50)).items()).containsExactly(rule);
+      assertThat(await(store.allRules())).contains(rule);
+      assertThat(await(store.listTargets(account, "durable", null, 50)).items())
+          .containsExactly(target("durable", "1"));
+      assertThat(await(store.lastFired(account, "durable"))).contains(T0.plusSeconds(3600));
+      assertThat(await(store.claimTick(account, "durable", T0.plusSeconds(3600)))).isFalse();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
   class Code {
 
     @Test
@@ -1707,6 +2003,21 @@ public abstract class StoreContract {
 
   private static String newMappingId() {
     return UUID.randomUUID().toString();
+  }
+
+  /** An enabled rule named {@code name} created (and anchored) at {@code at}. */
+  private ScheduleRule rule(String name, String expression, Instant at) {
+    return new ScheduleRule(account, name, expression, "ENABLED", "rule " + name, at, at, at);
+  }
+
+  /** A target of the rule with a function ARN and a constant input, both telling it apart by {@code id}. */
+  private ScheduleTarget target(String rule, String id) {
+    return new ScheduleTarget(account, rule, id, "arn:aws:lambda:us-east-1:123456789012:function:fn-" + id,
+        "{\"target\":\"" + id + "\"}");
+  }
+
+  private static List<String> ruleNames(List<Page<ScheduleRule>> pages) {
+    return pages.stream().flatMap(p -> p.items().stream()).map(ScheduleRule::name).toList();
   }
 
   private static List<EventSourceMapping> byUuid(List<EventSourceMapping> mappings) {

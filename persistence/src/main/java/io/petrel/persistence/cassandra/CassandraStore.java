@@ -27,11 +27,14 @@ import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
 import io.petrel.persistence.Page;
 import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.ScheduleRule;
+import io.petrel.persistence.ScheduleTarget;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.CassandraCode;
 import io.petrel.persistence.internal.CassandraInvocationLog;
 import io.petrel.persistence.internal.CassandraMappings;
+import io.petrel.persistence.internal.CassandraSchedules;
 import io.petrel.persistence.internal.CassandraSchema;
 import io.petrel.persistence.internal.CassandraUrlIds;
 import io.petrel.persistence.internal.ConfigJson;
@@ -80,6 +83,9 @@ import org.slf4j.LoggerFactory;
  * <p>Event-source mappings live apart from functions, a row each (see {@link CassandraMappings}): they outlive
  * their function, and their state is written by the nodes running them.
  *
+ * <p>Scheduled rules and their targets are tables of their own too (see {@link CassandraSchedules}), where a
+ * lightweight transaction on a rule's last fired tick lets one node fire each tick.
+ *
  * <p>Code is stored in 1 MiB chunks and verified by SHA-256 on read; invocation records and log lines are
  * written in batches by {@link CassandraInvocationLog}, which also buffers them while Cassandra is away.
  */
@@ -93,6 +99,7 @@ public final class CassandraStore implements PetrelStore {
   private final CassandraCode code;
   private final CassandraUrlIds urlIds;
   private final CassandraMappings mappings;
+  private final CassandraSchedules schedules;
   private final CassandraInvocationLog invocations;
   private final ConcurrentHashMap<FunctionId, CompletableFuture<Void>> changeQueues = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -160,6 +167,7 @@ public final class CassandraStore implements PetrelStore {
     this.code = new CassandraCode(session, ks);
     this.urlIds = new CassandraUrlIds(session, ks);
     this.mappings = new CassandraMappings(session, ks);
+    this.schedules = new CassandraSchedules(session, ks);
     this.invocations = new CassandraInvocationLog(session, ks, settings.logRetention(), settings.bufferLimit());
   }
 
@@ -691,6 +699,59 @@ public final class CassandraStore implements PetrelStore {
   @Override
   public CompletionStage<List<EventSourceMapping>> allMappings() {
     return Cql.translated(mappings.all());
+  }
+
+  // ---- scheduled rules ----
+
+  @Override
+  public CompletionStage<ScheduleRule> putRule(ScheduleRule rule) {
+    return Cql.translated(schedules.put(rule));
+  }
+
+  @Override
+  public CompletionStage<Optional<ScheduleRule>> getRule(String account, String name) {
+    return Cql.translated(schedules.get(account, name));
+  }
+
+  @Override
+  public CompletionStage<Void> deleteRule(String account, String name) {
+    return Cql.translated(schedules.delete(account, name));
+  }
+
+  @Override
+  public CompletionStage<Page<ScheduleRule>> listRules(String account, String namePrefix, String marker, int limit) {
+    return Cql.translated(schedules.list(account, namePrefix, marker, limit));
+  }
+
+  @Override
+  public CompletionStage<List<ScheduleRule>> allRules() {
+    return Cql.translated(schedules.all());
+  }
+
+  @Override
+  public CompletionStage<Void> putTargets(String account, String rule, Collection<ScheduleTarget> targets) {
+    StoreRules.checkTargetsOf(account, rule, targets);
+    return Cql.translated(schedules.putTargets(account, rule, targets));
+  }
+
+  @Override
+  public CompletionStage<Void> removeTargets(String account, String rule, Collection<String> ids) {
+    return Cql.translated(schedules.removeTargets(account, rule, ids));
+  }
+
+  @Override
+  public CompletionStage<Page<ScheduleTarget>> listTargets(String account, String rule, String marker, int limit) {
+    return Cql.translated(schedules.listTargets(account, rule, marker, limit));
+  }
+
+  @Override
+  public CompletionStage<Optional<Instant>> lastFired(String account, String rule) {
+    return Cql.translated(schedules.lastFired(account, rule));
+  }
+
+  @Override
+  public CompletionStage<Boolean> claimTick(String account, String rule, Instant tick) {
+    return Cql.translated(schedules.claim(account, rule, tick));
   }
 
   // ---- code ----

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * function URLs and asynchronous invocation settings as rows) lives in one partition of {@code functions}, so that
  * every change to a function is one conditional batch on one partition, guarded by the static {@code seq} (see
  * CassandraStore). {@code function_urls} leads from a URL id back to its function and qualifier (see
- * CassandraUrlIds). {@code event_source_mappings} has a row per mapping (see CassandraMappings). Invocations and
- * log lines are bucketed per function and UTC day; {@code invocation_days} and {@code log_days} say which
- * buckets exist.
+ * CassandraUrlIds). {@code event_source_mappings} has a row per mapping (see CassandraMappings), and
+ * {@code schedule_rules} a row per scheduled rule, its targets a partition of {@code schedule_targets} (see
+ * CassandraSchedules). Invocations and log lines are bucketed per function and UTC day; {@code invocation_days}
+ * and {@code log_days} say which buckets exist.
  * Log lines are kept in time order, with a storage-attached index on the request id for an invocation's lines.
  * Usage is kept per account and day, one row per function and writer (a store instance), each holding that
  * writer's absolute totals so that rewriting a row after a retry never counts twice.
@@ -87,7 +88,18 @@ public final class CassandraSchema {
           CREATE TABLE IF NOT EXISTS %1$s.event_source_mappings (uuid text PRIMARY KEY,
             account text, name text, config text, state text, state_reason text, last_result text)""",
           "CREATE INDEX IF NOT EXISTS event_source_mappings_by_account ON %1$s.event_source_mappings (account)"
-              + " USING 'sai'"));
+              + " USING 'sai'"),
+      // Scheduled rules: a row per rule in its account's partition, with the last tick it fired and targets_op
+      // (see CassandraSchedules), and a partition of targets per rule.
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS %1$s.schedule_rules (account text, name text, schedule_expression text,
+            state text, description text, anchor_ms bigint, created_ms bigint, modified_ms bigint,
+            last_fired_ms bigint, targets_op uuid,
+            PRIMARY KEY ((account), name))""",
+          """
+          CREATE TABLE IF NOT EXISTS %1$s.schedule_targets (account text, rule text, id text, arn text, input text,
+            PRIMARY KEY ((account, rule), id))"""));
 
   private CassandraSchema() {}
 

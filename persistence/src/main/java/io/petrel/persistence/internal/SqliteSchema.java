@@ -72,7 +72,19 @@ public final class SqliteSchema {
       List.of(
           """
           CREATE TABLE queued_events (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, enqueued_ms INTEGER NOT NULL)"""));
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, enqueued_ms INTEGER NOT NULL)"""),
+      // Scheduled rules, with the last tick each fired (null until it first fires), and their targets.
+      List.of(
+          """
+          CREATE TABLE schedule_rules (
+            account TEXT NOT NULL, name TEXT NOT NULL, schedule_expression TEXT NOT NULL, state TEXT NOT NULL,
+            description TEXT, anchor_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL,
+            last_fired_ms INTEGER,
+            PRIMARY KEY (account, name)) WITHOUT ROWID""",
+          """
+          CREATE TABLE schedule_targets (
+            account TEXT NOT NULL, rule TEXT NOT NULL, id TEXT NOT NULL, arn TEXT NOT NULL, input TEXT,
+            PRIMARY KEY (account, rule, id)) WITHOUT ROWID"""));
 
   private SqliteSchema() {}
 

@@ -4,15 +4,18 @@ import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.Page;
+import io.petrel.persistence.ScheduleRule;
+import io.petrel.persistence.ScheduleTarget;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What every engine answers alike: revision checks, paging, the not-found and already-exists messages Lambda uses,
- * and what an update of a function URL or an event-source mapping keeps.
+ * What every engine answers alike: revision checks, paging, the not-found and already-exists messages Lambda (and
+ * EventBridge) uses, and what an update of a function URL, an event-source mapping or a scheduled rule keeps.
  */
 public final class StoreRules {
   private StoreRules() {}
@@ -99,6 +102,34 @@ public final class StoreRules {
   public static FunctionUrlConfig updatedUrl(FunctionUrlConfig current, FunctionUrlConfig update) {
     return new FunctionUrlConfig(current.function(), current.qualifier(), current.urlId(), update.authType(),
         update.corsJson(), update.invokeMode(), current.created(), update.modified());
+  }
+
+  public static StoreException.NotFound ruleNotFound(String name) {
+    return new StoreException.NotFound("Rule " + name + " does not exist on EventBus default.");
+  }
+
+  public static StoreException.InUse ruleHasTargets() {
+    return new StoreException.InUse("Rule can't be deleted since it has targets.");
+  }
+
+  /**
+   * What {@code put} replacing {@code current} stores: its creation time stays, and so does its anchor unless the
+   * schedule expression changes (the anchor is when the expression last changed).
+   */
+  public static ScheduleRule updatedRule(ScheduleRule current, ScheduleRule put) {
+    return new ScheduleRule(put.account(), put.name(), put.scheduleExpression(), put.state(), put.description(),
+        current.scheduleExpression().equals(put.scheduleExpression()) ? current.anchor() : put.anchor(),
+        current.created(), put.modified());
+  }
+
+  /** Fails unless every target belongs to {@code account}'s {@code rule}. */
+  public static void checkTargetsOf(String account, String rule, Collection<ScheduleTarget> targets) {
+    for (ScheduleTarget target : targets) {
+      if (!target.account().equals(account) || !target.rule().equals(rule)) {
+        throw new IllegalArgumentException("target " + target.id() + " belongs to rule " + target.rule()
+            + " of account " + target.account() + ", not to rule " + rule + " of account " + account);
+      }
+    }
   }
 
   private static String qualified(FunctionId id, String qualifier) {

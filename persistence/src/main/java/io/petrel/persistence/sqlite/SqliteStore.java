@@ -14,6 +14,8 @@ import io.petrel.persistence.LogLine;
 import io.petrel.persistence.Page;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.QueuedEvents;
+import io.petrel.persistence.ScheduleRule;
+import io.petrel.persistence.ScheduleTarget;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.persistence.internal.ConfigJson;
@@ -21,6 +23,7 @@ import io.petrel.persistence.internal.Sha256;
 import io.petrel.persistence.internal.SqliteEventConfigs;
 import io.petrel.persistence.internal.SqliteEventQueue;
 import io.petrel.persistence.internal.SqliteFunctionUrls;
+import io.petrel.persistence.internal.SqliteSchedules;
 import io.petrel.persistence.internal.StoreRules;
 import io.petrel.persistence.internal.SqliteDatabase;
 import io.petrel.persistence.internal.SqliteInvocationLog;
@@ -34,6 +37,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -509,6 +513,96 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
     return db.read(SqliteEventConfigs::allMappings);
   }
 
+  // ---- scheduled rules ----
+
+  @Override
+  public CompletionStage<ScheduleRule> putRule(ScheduleRule rule) {
+    return db.transaction(c -> {
+      Optional<ScheduleRule> current = SqliteSchedules.getRule(c, rule.account(), rule.name());
+      if (current.isEmpty()) {
+        SqliteSchedules.insertRule(c, rule);
+        return rule;
+      }
+      ScheduleRule updated = StoreRules.updatedRule(current.get(), rule);
+      SqliteSchedules.updateRule(c, updated);
+      return updated;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<ScheduleRule>> getRule(String account, String name) {
+    return db.read(c -> SqliteSchedules.getRule(c, account, name));
+  }
+
+  @Override
+  public CompletionStage<Void> deleteRule(String account, String name) {
+    return db.transaction(c -> {
+      requireRule(c, account, name);
+      if (SqliteSchedules.hasTargets(c, account, name)) {
+        throw StoreRules.ruleHasTargets();
+      }
+      SqliteSchedules.deleteRule(c, account, name);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Page<ScheduleRule>> listRules(String account, String namePrefix, String marker, int limit) {
+    return db.read(c -> StoreRules.page(
+        SqliteSchedules.listRules(c, account, namePrefix, marker == null ? "" : marker, limit + 1), limit,
+        ScheduleRule::name));
+  }
+
+  @Override
+  public CompletionStage<List<ScheduleRule>> allRules() {
+    return db.read(SqliteSchedules::allRules);
+  }
+
+  @Override
+  public CompletionStage<Void> putTargets(String account, String rule, Collection<ScheduleTarget> targets) {
+    StoreRules.checkTargetsOf(account, rule, targets);
+    List<ScheduleTarget> copy = List.copyOf(targets);
+    return db.transaction(c -> {
+      requireRule(c, account, rule);
+      for (ScheduleTarget target : copy) {
+        SqliteSchedules.putTarget(c, target);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> removeTargets(String account, String rule, Collection<String> ids) {
+    List<String> copy = List.copyOf(ids);
+    return db.transaction(c -> {
+      requireRule(c, account, rule);
+      for (String id : copy) {
+        SqliteSchedules.removeTarget(c, account, rule, id);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Page<ScheduleTarget>> listTargets(String account, String rule, String marker, int limit) {
+    return db.read(c -> {
+      requireRule(c, account, rule);
+      return StoreRules.page(SqliteSchedules.listTargets(c, account, rule, marker == null ? "" : marker, limit + 1),
+          limit, ScheduleTarget::id);
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<Instant>> lastFired(String account, String rule) {
+    return db.read(c -> SqliteSchedules.lastFired(c, account, rule));
+  }
+
+  @Override
+  public CompletionStage<Boolean> claimTick(String account, String rule, Instant tick) {
+    // One conditional UPDATE on the only writer thread: claims are applied one after another.
+    return db.read(c -> SqliteSchedules.claimTick(c, account, rule, tick));
+  }
+
   // ---- queued asynchronous invocations ----
 
   @Override
@@ -655,6 +749,12 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
 
   private static FunctionDefinition requireFunction(Connection c, FunctionId id) throws SQLException {
     return readFunction(c, id).orElseThrow(() -> StoreRules.notFound(id, null));
+  }
+
+  private static void requireRule(Connection c, String account, String name) throws SQLException {
+    if (SqliteSchedules.getRule(c, account, name).isEmpty()) {
+      throw StoreRules.ruleNotFound(name);
+    }
   }
 
   private static Optional<VersionedConfig> readVersion(Connection c, FunctionId id, long version)

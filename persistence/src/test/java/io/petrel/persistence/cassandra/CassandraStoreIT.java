@@ -14,6 +14,8 @@ import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.FunctionUrlConfig;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.PetrelStore;
+import io.petrel.persistence.ScheduleRule;
+import io.petrel.persistence.ScheduleTarget;
 import io.petrel.persistence.StoreContract;
 import io.petrel.persistence.StoreException;
 import io.petrel.persistence.VersionedConfig;
@@ -37,8 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The store contract on a real Cassandra (one node started by the test fixture, a keyspace for this class),
- * plus what only a cluster store has: several stores (as on several nodes) changing one function at once,
- * chunked code checked on read, and usage written by several writers.
+ * plus what only a cluster store has: several stores (as on several nodes) changing one function or claiming one
+ * scheduled tick at once, chunked code checked on read, and usage written by several writers.
  */
 @ExtendWith(CassandraExtension.class)
 class CassandraStoreIT extends StoreContract {
@@ -149,6 +151,61 @@ class CassandraStoreIT extends StoreContract {
   }
 
   @Test
+  void two_stores_claiming_one_tick_at_once_let_exactly_one_fire_it() {
+    String account = "acct-" + UUID.randomUUID();
+    Instant t0 = Instant.parse("2025-05-01T00:00:00Z");
+    await(shared.putRule(new ScheduleRule(account, "contended", "rate(1 minute)", "ENABLED", null, t0, t0, t0)));
+    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+      for (int round = 1; round <= 10; round++) {
+        Instant tick = t0.plusSeconds(60L * round);
+        // Every claim is under way before any is awaited: they race in Cassandra, not in this thread.
+        List<CompletableFuture<Boolean>> claims = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          claims.add((i % 2 == 0 ? shared : other).claimTick(account, "contended", tick).toCompletableFuture());
+        }
+
+        assertThat(claims.stream().map(StoreContract::await).toList()).as("claims of tick %d", round)
+            .containsOnlyOnce(true);
+        assertThat(await(other.lastFired(account, "contended"))).contains(tick);
+        assertThat(await(shared.lastFired(account, "contended"))).contains(tick);
+      }
+    }
+  }
+
+  @Test
+  void a_rule_deleted_while_another_store_puts_targets_is_either_kept_with_them_or_gone_without_them() {
+    String account = "acct-" + UUID.randomUUID();
+    Instant t0 = Instant.parse("2025-05-01T00:00:00Z");
+    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+      for (int round = 0; round < 10; round++) {
+        String name = "rule-" + round;
+        ScheduleRule rule = new ScheduleRule(account, name, "rate(1 hour)", "ENABLED", null, t0, t0, t0);
+        await(shared.putRule(rule));
+        ScheduleTarget target = new ScheduleTarget(account, name, "1", "arn:aws:lambda:us-east-1:123456789012"
+            + ":function:fn", null);
+        CompletableFuture<Void> delete = shared.deleteRule(account, name).toCompletableFuture();
+        CompletableFuture<Void> put = other.putTargets(account, name, List.of(target)).toCompletableFuture();
+
+        Throwable deleteFailure = outcome(delete);
+        Throwable putFailure = outcome(put);
+
+        if (deleteFailure == null) {
+          assertThat(putFailure).as("round %d: targets put on a deleted rule", round)
+              .isInstanceOf(StoreException.NotFound.class);
+          assertThat(await(other.getRule(account, name))).isEmpty();
+          await(other.putRule(rule));
+          assertThat(await(shared.listTargets(account, name, null, 10)).items()).as("round %d", round).isEmpty();
+        } else {
+          assertThat(deleteFailure).as("round %d", round).isInstanceOf(StoreException.InUse.class);
+          assertThat(putFailure).as("round %d", round).isNull();
+          assertThat(await(other.getRule(account, name))).contains(rule);
+          assertThat(await(shared.listTargets(account, name, null, 10)).items()).containsExactly(target);
+        }
+      }
+    }
+  }
+
+  @Test
   void code_larger_than_a_chunk_reads_back_and_a_damaged_chunk_is_an_error_not_wrong_code() throws Exception {
     byte[] zip = new byte[2_500_000];
     new Random().nextBytes(zip);
@@ -218,6 +275,16 @@ class CassandraStoreIT extends StoreContract {
     assertThat(failure).isInstanceOf(io.petrel.persistence.StoreException.Unavailable.class)
         .hasMessageContaining("127.0.0.1:" + closedPort)
         .hasMessageContaining("could not be reached within 3 s");
+  }
+
+  /** The failure a call completed with, or null when it succeeded. */
+  private static Throwable outcome(CompletableFuture<?> call) {
+    try {
+      await(call);
+      return null;
+    } catch (StoreException e) {
+      return e;
+    }
   }
 
   private static FunctionConfig config(String description) {

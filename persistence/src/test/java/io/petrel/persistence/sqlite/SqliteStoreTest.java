@@ -95,6 +95,8 @@ class SqliteStoreTest extends StoreContract {
     VersionedConfig first = await(store.publishVersion(id, null, null, "version-revision-1", Instant.EPOCH));
     current.close();
     try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE schedule_targets");
+      st.execute("DROP TABLE schedule_rules");
       st.execute("DROP TABLE queued_events");
       st.execute("DROP TABLE event_source_mappings");
       st.execute("DROP TABLE event_invoke_configs");
