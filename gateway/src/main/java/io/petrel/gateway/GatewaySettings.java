@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * Typed {@code petrel.gateway} settings (see reference.conf): where the gateway listens, the region and account
- * it answers as, its request limits, the prices usage reports are billed at, and the domain function URLs are
- * served under.
+ * it answers as, its request limits, the prices usage reports are billed at, the domain function URLs are
+ * served under, and the shortest rate a scheduled rule may have ({@code petrel.schedules.minimum-interval}).
  */
 public record GatewaySettings(
     String host,
@@ -22,7 +22,8 @@ public record GatewaySettings(
     long maxEventPayloadBytes,
     Duration invokeTimeout,
     Prices prices,
-    String urlDomain) {
+    String urlDomain,
+    Duration scheduleMinimumInterval) {
 
   public static GatewaySettings from(Config root) {
     Config c = root.getConfig("petrel.gateway");
@@ -40,12 +41,13 @@ public record GatewaySettings(
         c.getBytes("max-event-payload-size"),
         c.getDuration("invoke-timeout"),
         Prices.from(c),
-        c.getString("function-url-domain"));
+        c.getString("function-url-domain"),
+        root.getDuration("petrel.schedules.minimum-interval"));
   }
 
   public GatewaySettings withPort(int newPort) {
     return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
         requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, maxEventPayloadBytes,
-        invokeTimeout, prices, urlDomain);
+        invokeTimeout, prices, urlDomain, scheduleMinimumInterval);
   }
 }

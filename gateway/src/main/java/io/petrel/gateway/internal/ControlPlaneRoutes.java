@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@link FunctionApi}, {@link AliasApi}, {@link AsyncInvokeApi}, {@link EventInvokeConfigApi},
  * {@link EventSourceMappingApi} and the rest, request bodies read with a size limit (refused from Content-Length
  * before any of it is read), and every failure answered in Lambda's error shape: the x-amzn-ErrorType header
- * and a {"Type","Message","message"} body.
+ * and a {"Type","Message","message"} body. A {@code POST /} with an X-Amz-Target header is AWS JSON 1.1 and goes to
+ * {@link EventBridgeRoutes} (EventBridge's scheduled rules), which answers in that protocol's own shape.
  */
 public final class ControlPlaneRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneRoutes.class);
@@ -49,6 +50,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
   private final EventInvokeConfigApi invokeConfigs;
   private final EventSourceMappingApi mappings;
   private final ClusterStatusApi clusterStatus;
+  private final EventBridgeRoutes eventBridge;
   private final Materializer materializer;
 
   /** The control plane without the readiness and cluster routes. */
@@ -68,6 +70,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
     this.asyncInvoke = new AsyncInvokeApi(ctx);
     this.invokeConfigs = new EventInvokeConfigApi(ctx);
     this.mappings = new EventSourceMappingApi(ctx);
+    this.eventBridge = new EventBridgeRoutes(ctx, materializer);
     this.materializer = materializer;
   }
 
@@ -79,6 +82,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
         .handleNotFound(unknown)
         .build();
     return handleRejections(rejections, () -> concat(
+        eventBridge.route(),
         pathPrefix("2015-03-31", () -> concat(
             pathPrefix("functions", this::functionRoutes),
             pathPrefix("event-source-mappings", this::mappingRoutes))),
