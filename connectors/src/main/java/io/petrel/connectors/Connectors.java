@@ -4,6 +4,12 @@ import com.typesafe.config.Config;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.QueuedEvents;
 import io.petrel.sharding.FunctionAlias;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,8 +46,8 @@ public final class Connectors implements AutoCloseable {
    * member, the store (which must then be {@link QueuedEvents}) for a single node. A cluster member without Kafka
    * has no queue: asynchronous invocations are refused there.
    */
-  public static Connectors start(Config config, PetrelStore store, FunctionAlias.Invoker invoker, boolean cluster,
-      String nodeName) {
+  public static Connectors start(ActorSystem<?> system, Config config, PetrelStore store,
+      FunctionAlias.Invoker invoker, boolean cluster, String nodeName) {
     List<String> kafka = Arrays.stream(config.getString("petrel.kafka.bootstrap-servers").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     AsyncSettings async = AsyncSettings.from(config);
@@ -71,7 +77,27 @@ public final class Connectors implements AutoCloseable {
     }
     Mappings mappings = new Mappings(store, invoker, destinations, MappingSettings.from(config), clientId);
     mappings.start();
+    startScheduler(system, store, destinations, ScheduleSettings.from(config));
     return new Connectors(queue, description, mappings, producer);
+  }
+
+  /**
+   * The scheduler runs on one member at a time (a cluster singleton, which moves when its member leaves or is
+   * lost); its claims in the store keep a tick from firing twice even while two members briefly both run it.
+   */
+  private static void startScheduler(ActorSystem<?> system, PetrelStore store, Destinations destinations,
+      ScheduleSettings settings) {
+    Behavior<Void> scheduler = Behaviors.setup(context -> {
+      Scheduler running = new Scheduler(store, destinations::submit, settings, Clock.systemUTC());
+      running.start();
+      return Behaviors.receive(Void.class)
+          .onSignal(PostStop.class, signal -> {
+            running.stop();
+            return Behaviors.same();
+          })
+          .build();
+    });
+    ClusterSingleton.get(system).init(SingletonActor.of(scheduler, "petrel-scheduler"));
   }
 
   /** Whether this node takes asynchronous invocations. */

@@ -25,14 +25,7 @@ final class DestinationRecords {
    */
   static byte[] asyncRecord(String requestId, String functionArn, Condition condition, int invokeCount,
       byte[] requestPayload, String executedVersion, String functionError, byte[] response, Instant now) {
-    ObjectNode record = JSON.createObjectNode();
-    record.put("version", "1.0");
-    record.put("timestamp", now.toString());
-    ObjectNode context = record.putObject("requestContext");
-    context.put("requestId", requestId);
-    context.put("functionArn", functionArn);
-    context.put("condition", condition.name());
-    context.put("approximateInvokeCount", invokeCount);
+    ObjectNode record = header(requestId, functionArn, condition, invokeCount, now);
     record.set("requestPayload", jsonOrText(requestPayload));
     if (response != null || executedVersion != null) {
       ObjectNode responseContext = record.putObject("responseContext");
@@ -57,14 +50,7 @@ final class DestinationRecords {
   static byte[] batchRecord(String requestId, String functionArn, String mappingUuid, int invokeCount,
       String topic, int partition, long firstOffset, long lastOffset, int records, String functionError,
       byte[] response, byte[] batchEvent, Instant now) {
-    ObjectNode record = JSON.createObjectNode();
-    record.put("version", "1.0");
-    record.put("timestamp", now.toString());
-    ObjectNode context = record.putObject("requestContext");
-    context.put("requestId", requestId);
-    context.put("functionArn", functionArn);
-    context.put("condition", Condition.RetryAttemptsExhausted.name());
-    context.put("approximateInvokeCount", invokeCount);
+    ObjectNode record = header(requestId, functionArn, Condition.RetryAttemptsExhausted, invokeCount, now);
     ObjectNode responseContext = record.putObject("responseContext");
     responseContext.put("statusCode", 200);
     if (functionError != null) {
@@ -82,6 +68,20 @@ final class DestinationRecords {
     batch.put("batchSize", records);
     record.set("payload", jsonOrText(batchEvent));
     return bytes(record);
+  }
+
+  /** What every record starts with: its version and time, and which invocation it is about and why it was sent. */
+  private static ObjectNode header(String requestId, String functionArn, Condition condition, int invokeCount,
+      Instant now) {
+    ObjectNode record = JSON.createObjectNode();
+    record.put("version", "1.0");
+    record.put("timestamp", now.toString());
+    ObjectNode context = record.putObject("requestContext");
+    context.put("requestId", requestId);
+    context.put("functionArn", functionArn);
+    context.put("condition", condition.name());
+    context.put("approximateInvokeCount", invokeCount);
+    return record;
   }
 
   /** A JSON payload as JSON, anything else as a string. */

@@ -23,6 +23,11 @@ final class Destinations {
     this.submit = submit;
   }
 
+  /** Queues an asynchronous invocation on this node's queue; completes once it is durably queued. */
+  CompletionStage<Void> submit(AsyncEvent event) {
+    return submit.apply(event);
+  }
+
   /** Completes once the destination holds the record durably. */
   CompletionStage<Void> send(String destination, byte[] record, String key) {
     Destination parsed;

@@ -99,7 +99,6 @@ final class MappingConsumer {
       c.wakeup();
     }
     if (thread != null) {
-      thread.interrupt();
       try {
         thread.join(STOP_WAIT.toMillis());
       } catch (InterruptedException e) {
@@ -138,15 +137,12 @@ final class MappingConsumer {
       while (!stopping) {
         step();
       }
-    } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
-      // stopping
     } catch (Exception e) {
       log.error("mapping {} stopped reading: {}", mapping.uuid(), e.toString(), e);
       reporter.report(mapping, "Enabled", "USER_INITIATED", "PROBLEM: " + e.getMessage());
     } finally {
       if (consumer != null) {
         try {
-          Thread.interrupted();
           finishAndCommit(new ArrayList<>(running.keySet()));
         } catch (Exception e) {
           log.warn("mapping {}: last commit failed: {}", mapping.uuid(), e.toString());
@@ -215,7 +211,9 @@ final class MappingConsumer {
         }
         waitingSince.put(partition, now);
         long next = batch.get(batch.size() - 1).offset() + 1;
-        running.put(partition, settle(batch).thenApply(x -> next).toCompletableFuture());
+        CompletableFuture<Long> settled = settle(batch).thenApply(x -> next).toCompletableFuture();
+        settled.whenComplete((x, error) -> consumer.wakeup());
+        running.put(partition, settled);
       }
     }
     // Backpressure: a partition with its read-ahead full is not fetched from until the function catches up.
@@ -238,8 +236,14 @@ final class MappingConsumer {
       consumer.resume(toResume);
       paused.removeAll(toResume);
     }
-    boolean busy = !running.isEmpty() || buffers.values().stream().anyMatch(b -> !b.isEmpty());
-    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(busy ? 5 : 100))) {
+    // A batch that finishes wakes the poll up (see settle), so the next one starts at once.
+    org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(Duration.ofMillis(100));
+    } catch (WakeupException e) {
+      return;
+    }
+    for (ConsumerRecord<byte[], byte[]> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
       if (buffer.isEmpty() && !running.containsKey(partition)) {
@@ -266,7 +270,21 @@ final class MappingConsumer {
       }
     }
     if (!commits.isEmpty()) {
-      consumer.commitSync(commits);
+      commitSync(commits);
+    }
+  }
+
+  /** A synchronous commit that a batch finishing meanwhile (which wakes the consumer up) does not cut short. */
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> commits) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        consumer.commitSync(commits);
+        return;
+      } catch (WakeupException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -385,9 +403,13 @@ final class MappingConsumer {
     }
   }
 
+  /** Sleeps {@code d}, or less when the consumer is stopped meanwhile. */
   private void sleep(Duration d) {
+    long until = System.nanoTime() + d.toNanos();
     try {
-      Thread.sleep(d.toMillis());
+      while (!stopping && System.nanoTime() < until) {
+        Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;

@@ -118,7 +118,7 @@ public final class PetrelNode {
       FunctionAlias.init(system, services);
       GatewaySettings settings = GatewaySettings.from(config);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-      Connectors connectors = Connectors.start(config, store, FunctionAlias.invoker(system), cluster,
+      Connectors connectors = Connectors.start(system, config, store, FunctionAlias.invoker(system), cluster,
           Cluster.get(system).selfMember().address().hostPort());
       shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "petrel-connectors-stop", () ->
           CompletableFuture.supplyAsync(() -> {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 
@@ -59,14 +60,11 @@ class ClusterAsyncIT {
             "-Dpetrel.async.consumer-group=" + prefix + "group",
             "-Dpetrel.async.max-in-flight=2",
             "-Dpetrel.async.throttle-delay=200ms",
-            "-Dpetrel.async.max-throttle-delay=2s"));
-    nodes.start(0);
-    nodes.awaitReady(0, Duration.ofMinutes(3));
-    nodes.start(1);
-    nodes.start(2);
-    nodes.awaitReady(1, Duration.ofMinutes(3));
-    nodes.awaitReady(2, Duration.ofMinutes(3));
-    nodes.awaitMembers(0, Set.of(nodes.address(0), nodes.address(1), nodes.address(2)), Duration.ofMinutes(1));
+            "-Dpetrel.async.max-throttle-delay=2s",
+            "-Dpetrel.schedules.minimum-interval=1s",
+            "-Dpetrel.schedules.tick=100ms",
+            "-Dpetrel.schedules.refresh-interval=300ms"));
+    nodes.startAll();
     lambda = new LambdaClient[3];
     for (int i = 0; i < 3; i++) {
       lambda[i] = TestNodes.client(nodes.httpPort(i));
@@ -109,6 +107,32 @@ class ClusterAsyncIT {
   }
 
   @Test
+  @Order(0)
+  void a_rule_fires_each_tick_once_across_the_cluster() throws Exception {
+    String ticks = prefix + "ticks";
+    TestTopics.create(kafka, ticks, 1);
+    lambda[0].createFunction(b -> b.functionName("ticker").runtime(ClusterNodes.python()).handler("app.handler")
+        .role(ROLE).timeout(10).code(c -> c.zipFile(TestNodes.pythonZip("return {'time': event['time']}"))));
+    lambda[1].putFunctionEventInvokeConfig(b -> b.functionName("ticker")
+        .destinationConfig(d -> d.onSuccess(s -> s.destination("kafka://" + ticks))));
+    EventBridgeClient[] events = new EventBridgeClient[3];
+    for (int i = 0; i < 3; i++) {
+      events[i] = TestNodes.eventBridge(nodes.httpPort(i));
+    }
+    events[0].putRule(b -> b.name("cluster-tick").scheduleExpression("rate(1 second)"));
+    events[1].putTargets(b -> b.rule("cluster-tick").targets(t -> t.id("ticker")
+        .arn("arn:aws:lambda:us-east-1:000000000000:function:ticker")));
+    Thread.sleep(8_000);
+    events[2].disableRule(b -> b.name("cluster-tick"));
+    Thread.sleep(2_000);
+
+    List<JsonNode> fired = TestTopics.readJson(kafka, ticks, read -> false, Duration.ofSeconds(5));
+    List<String> times = fired.stream().map(r -> r.path("responsePayload").path("time").asText()).toList();
+    assertThat(times).as("ticks in 8 s").hasSizeBetween(5, 10);
+    assertThat(times).as("each tick fired once").doesNotHaveDuplicates();
+  }
+
+  @Test
   @Order(1)
   void a_thousand_events_sent_through_every_member_all_run() throws Exception {
     String done = prefix + "echo-done";
@@ -116,9 +140,7 @@ class ClusterAsyncIT {
     createFunctions("echo", "return {'id': event['id']}", done);
     sendEvents("echo", 1000, 0, 1, 2);
 
-    List<JsonNode> records = TestTopics.readJson(kafka, done, read -> ids(read).size() >= 1000,
-        Duration.ofMinutes(3));
-    assertThat(ids(records)).isEqualTo(IntStream.range(0, 1000).boxed().collect(Collectors.toSet()));
+    assertEveryEventArrives(done, 1000, Duration.ofMinutes(3));
   }
 
   @Test
@@ -134,9 +156,13 @@ class ClusterAsyncIT {
         .hasSizeLessThan(events);
     nodes.kill(2);
 
-    List<JsonNode> all = TestTopics.readJson(kafka, done, read -> ids(read).size() >= events,
-        Duration.ofMinutes(4));
-    assertThat(ids(all)).isEqualTo(IntStream.range(0, events).boxed().collect(Collectors.toSet()));
+    assertEveryEventArrives(done, events, Duration.ofMinutes(4));
+  }
+
+  /** Events 0..count-1 all reach {@code topic} within {@code timeout} (some perhaps more than once). */
+  private static void assertEveryEventArrives(String topic, int count, Duration timeout) throws Exception {
+    List<JsonNode> records = TestTopics.readJson(kafka, topic, read -> ids(read).size() >= count, timeout);
+    assertThat(ids(records)).isEqualTo(IntStream.range(0, count).boxed().collect(Collectors.toSet()));
   }
 
   private static Set<Integer> ids(List<JsonNode> records) {

@@ -58,13 +58,7 @@ class ClusterIT {
             // a lost member is downed 5 s after the cluster settles (20 s in production), to keep the test short
             "-Dpekko.cluster.split-brain-resolver.stable-after=5s",
             "-Dpetrel.sharding.keep-alive=3m"));
-    nodes.start(0); // creates the keyspace's tables; the others find them there
-    nodes.awaitReady(0, Duration.ofMinutes(3));
-    nodes.start(1);
-    nodes.start(2);
-    nodes.awaitReady(1, Duration.ofMinutes(3));
-    nodes.awaitReady(2, Duration.ofMinutes(3));
-    nodes.awaitMembers(0, Set.of(nodes.address(0), nodes.address(1), nodes.address(2)), Duration.ofMinutes(1));
+    nodes.startAll();
     lambda = new LambdaClient[3];
     for (int i = 0; i < 3; i++) {
       lambda[i] = TestNodes.clientWithoutRetries(nodes.httpPort(i));

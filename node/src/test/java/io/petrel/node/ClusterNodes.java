@@ -85,6 +85,23 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   /** Starts member {@code i} (0-based); does not wait for it. */
+  /**
+   * Starts member 1 first (it creates the keyspace's tables; the others find them there), then the rest, and waits
+   * until all are ready and member 1 sees every one of them Up.
+   */
+  void startAll() {
+    start(0);
+    awaitReady(0, Duration.ofMinutes(3));
+    for (int i = 1; i < size(); i++) {
+      start(i);
+    }
+    for (int i = 1; i < size(); i++) {
+      awaitReady(i, Duration.ofMinutes(3));
+    }
+    awaitMembers(0, java.util.stream.IntStream.range(0, size()).mapToObj(this::address)
+        .collect(java.util.stream.Collectors.toSet()), Duration.ofMinutes(1));
+  }
+
   void start(int i) {
     start(i, List.of());
   }

@@ -3,12 +3,7 @@ package io.petrel.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.petrel.deploy.testing.TestKafka;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -58,8 +52,6 @@ class EventSourceMappingIT {
   private static String kafka;
   private static String prefix;
   private static KafkaProducer<byte[], byte[]> producer;
-  private static final HttpClient http = HttpClient.newHttpClient();
-  private static final ObjectMapper json = new ObjectMapper();
 
   @BeforeAll
   static void start() throws Exception {
@@ -234,13 +226,8 @@ class EventSourceMappingIT {
 
   /** The function's BATCH log lines of the last hour, in the order they were logged. */
   private static List<Batch> readBatches(String function) throws Exception {
-    HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
-        + "/petrel/v1/functions/" + function + "/logs?filter=BATCH&limit=10000")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
     List<Batch> batches = new ArrayList<>();
-    for (JsonNode event : json.readTree(reply.body()).path("Events")) {
-      String message = event.path("Message").asText().trim();
+    for (String message : TestNodes.logMessages(node.port(), function, "BATCH")) {
       if (!message.startsWith("BATCH ")) {
         continue;
       }

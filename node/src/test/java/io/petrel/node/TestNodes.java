@@ -120,6 +120,31 @@ final class TestNodes {
     throw new AssertionError("petrel dev exited before it was ready:\n" + seen);
   }
 
+  /** The messages of {@code function}'s log lines of the last hour that contain {@code filter}, oldest first. */
+  static java.util.List<String> logMessages(int port, String function, String filter) throws Exception {
+    var reply = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + port + "/petrel/v1/functions/" + function + "/logs?limit=10000&filter="
+                + java.net.URLEncoder.encode(filter, StandardCharsets.UTF_8))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (reply.statusCode() != 200) {
+      throw new AssertionError("log query answered " + reply.statusCode() + ": " + reply.body());
+    }
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.body()).path("Events")
+        .forEach(e -> messages.add(e.path("Message").asText().trim()));
+    return messages;
+  }
+
+  /** The AWS SDK's EventBridge client, pointed at a node. */
+  static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge(int port) {
+    return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPETRELTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   /** A zip holding the given files (name to content). */
   static SdkBytes zip(Map<String, String> files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
