@@ -59,4 +59,34 @@ final class BenchmarkMain {
       System.exit(1);
     }
   }
+
+  /**
+   * Runs the benchmark with servers or other state to undo: the cleanup runs before the report is printed, after
+   * a failure, and from a shutdown hook on Ctrl-C and SIGTERM. A failure other than a BenchmarkException (a bug,
+   * or modules built apart) prints its stack trace. Exits with code 1 on failure.
+   */
+  static void report(String command, Supplier<String> run, Cleanup cleanup) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      cleanup.interrupted(); // when the run finished, the steps are done and this does nothing
+      cleanup.run();
+    }, "bench-cleanup"));
+    try {
+      String report = run.get();
+      cleanup.finished();
+      cleanup.run();
+      System.out.println();
+      System.out.print(report);
+    } catch (RuntimeException | Error e) {
+      if (!cleanup.wasInterrupted()) { // else the shutdown hook is cleaning up, stopping what the run uses
+        System.err.print(command + ": error: ");
+        if (e instanceof BenchmarkException) {
+          System.err.println(e.getMessage());
+        } else {
+          e.printStackTrace();
+        }
+        cleanup.run();
+      }
+      System.exit(1);
+    }
+  }
 }

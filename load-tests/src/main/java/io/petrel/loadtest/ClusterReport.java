@@ -3,7 +3,6 @@ package io.petrel.loadtest;
 import java.net.URI;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +38,8 @@ final class ClusterReport {
         .append(fact("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty(
             "os.name") + " " + System.getProperty("os.version") + ", Java " + System.getProperty(
             "java.runtime.version")))
-        .append(fact("load", "1-minute load average " + load(setup.loadAtStart()) + " at start, "
-            + load(Report.loadAverage()) + " at end; generator, nodes and Cassandra share the machine"))
+        .append(fact("load", "1-minute load average " + Report.load(setup.loadAtStart()) + " at start, "
+            + Report.load(Report.loadAverage()) + " at end; generator, nodes and Cassandra share the machine"))
         .append(fact("cluster", setup.endpoints().stream().map(URI::toString).collect(Collectors.joining(", "))
             + " (" + setup.members() + "), calls round-robin over the gateways"))
         .append(fact("single node", setup.single() + ", alone in its own Pekko cluster and keyspace"))
@@ -70,11 +69,12 @@ final class ClusterReport {
           calls += r.calls();
           failed += r.errors();
         }
-        double median = median(results);
+        List<Double> perSecond = results.stream().map(ClusterLoad.Result::callsPerSecond).toList();
+        double median = Report.median(perSecond);
         String name = target.equals("cluster") ? setup.endpoints().size() + "-node cluster" : "single node";
         out.append("| ").append(name)
             .append(" | ").append(concurrency)
-            .append(" | ").append(throughput(results, median))
+            .append(" | ").append(Report.medianAndRange(perSecond))
             .append(" | ").append(target.equals("cluster") ? ratio(median, reference) : "1.00x")
             .append(" | ").append(Report.ms(all.getValueAtPercentile(50)))
             .append(" | ").append(Report.ms(all.getValueAtPercentile(90)))
@@ -88,25 +88,9 @@ final class ClusterReport {
     return out.toString();
   }
 
-  private static String throughput(List<ClusterLoad.Result> results, double median) {
-    String value = String.format(Locale.ROOT, "%.0f", median);
-    if (results.size() == 1) {
-      return value;
-    }
-    double min = results.stream().mapToDouble(ClusterLoad.Result::callsPerSecond).min().orElse(0);
-    double max = results.stream().mapToDouble(ClusterLoad.Result::callsPerSecond).max().orElse(0);
-    return String.format(Locale.ROOT, "%s (%.0f-%.0f)", value, min, max);
-  }
-
   /** The median throughput of the rounds (the mean of the middle two for an even count); 0 when none. */
   static double median(List<ClusterLoad.Result> results) {
-    if (results == null || results.isEmpty()) {
-      return 0;
-    }
-    List<Double> sorted = results.stream().map(ClusterLoad.Result::callsPerSecond)
-        .sorted(Comparator.naturalOrder()).toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return results == null ? 0 : Report.median(results.stream().map(ClusterLoad.Result::callsPerSecond).toList());
   }
 
   private static String ratio(double value, double reference) {
@@ -115,9 +99,5 @@ final class ClusterReport {
 
   private static String fact(String name, String value) {
     return "- " + name + ": " + value + "\n";
-  }
-
-  private static String load(double average) {
-    return average < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", average);
   }
 }

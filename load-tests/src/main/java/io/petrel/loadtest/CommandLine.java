@@ -1,5 +1,6 @@
 package io.petrel.loadtest;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +127,29 @@ final class CommandLine {
       // not a URI at all
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@code value} as host:port ({@code [::1]:9092} for an IPv6 address); the error names the flag and shows
+   * {@code example}.
+   */
+  static InetSocketAddress hostAndPort(String flag, String value, String example) {
+    String v = value.trim();
+    int colon = v.lastIndexOf(':');
+    String host = colon < 0 ? "" : v.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = -1;
+    try {
+      port = colon < 0 ? -1 : Integer.parseInt(v.substring(colon + 1));
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    if (host.isEmpty() || port < 1 || port > 65_535) {
+      throw new IllegalArgumentException(flag + " must be host:port, e.g. " + example + ", got '" + value + "'");
+    }
+    return new InetSocketAddress(host, port);
   }
 
   private static int nonNegative(String flag, String value, String digits) {

@@ -2,6 +2,7 @@ package io.petrel.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,6 +26,8 @@ import java.util.Optional;
  */
 final class LambdaClient {
   private static final String API = "/2015-03-31/functions";
+  private static final String MAPPINGS = "/2015-03-31/event-source-mappings/";
+  private static final String EVENT_INVOKE_CONFIG = "/2019-09-25/functions/%s/event-invoke-config";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -143,6 +147,92 @@ final class LambdaClient {
         sleep(Duration.ofMillis(500));
       }
     }
+  }
+
+  /** Invokes with InvocationType Event; the nanoseconds until the node answered 202 (the event is queued). */
+  long invokeEvent(String name) {
+    HttpRequest request = request(API + "/" + encode(name) + "/invocations")
+        .header("X-Amz-Invocation-Type", "Event")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(PAYLOAD)).build();
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response = send(request);
+    long nanos = System.nanoTime() - start;
+    expect(response, 202, 202, "Invoke (Event) " + name);
+    return nanos;
+  }
+
+  /** PutFunctionEventInvokeConfig of $LATEST with only an OnSuccess destination ({@code kafka://topic}). */
+  void putOnSuccessDestination(String name, String destination) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("DestinationConfig").putObject("OnSuccess").put("Destination", destination);
+    expect(send(request(EVENT_INVOKE_CONFIG.formatted(encode(name))).PUT(json(body)).build()), 200, 200,
+        "PutFunctionEventInvokeConfig " + name);
+  }
+
+  /**
+   * CreateEventSourceMapping of a self-managed Kafka topic, read from its beginning in {@code group}; the new
+   * mapping's UUID.
+   */
+  String createKafkaMapping(String function, String topic, int batchSize, List<String> bootstrapServers,
+                            String group) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("FunctionName", function);
+    body.putArray("Topics").add(topic);
+    body.put("StartingPosition", "TRIM_HORIZON");
+    body.put("BatchSize", batchSize);
+    ArrayNode servers = body.putObject("SelfManagedEventSource").putObject("Endpoints")
+        .putArray("KAFKA_BOOTSTRAP_SERVERS");
+    bootstrapServers.forEach(servers::add);
+    body.putObject("SelfManagedKafkaEventSourceConfig").put("ConsumerGroupId", group);
+    HttpResponse<byte[]> response = send(request(MAPPINGS).POST(json(body)).build());
+    expect(response, 202, 201, "CreateEventSourceMapping of " + topic + " to " + function);
+    String uuid = field(response.body(), "UUID");
+    if (uuid.isEmpty()) {
+      throw new BenchmarkException("CreateEventSourceMapping answered no UUID: " + describe(response));
+    }
+    return uuid;
+  }
+
+  /** A mapping's State and LastProcessingResult, for messages; or why they could not be read. */
+  String mappingStatus(String uuid) {
+    try {
+      HttpResponse<byte[]> response = send(request(MAPPINGS + encode(uuid)).GET().build());
+      if (response.statusCode() != 200) {
+        return "GetEventSourceMapping answered " + describe(response);
+      }
+      return "State " + field(response.body(), "State") + ", LastProcessingResult '"
+          + field(response.body(), "LastProcessingResult") + "'";
+    } catch (BenchmarkException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Deletes the mapping; one that is already gone is fine. */
+  void deleteMapping(String uuid) {
+    HttpResponse<byte[]> response = send(request(MAPPINGS + encode(uuid)).DELETE().build());
+    if (response.statusCode() != 404) {
+      expect(response, 202, 200, "DeleteEventSourceMapping " + uuid);
+    }
+  }
+
+  /**
+   * DurationMs of the function's invocations that started in [from, to), oldest first, at most {@code limit}
+   * (Petrel's query API, at most 10000).
+   */
+  List<Double> invocationDurations(String name, Instant from, Instant to, int limit) {
+    String path = "/petrel/v1/functions/" + encode(name) + "/invocations?from=" + from.toEpochMilli() + "&to="
+        + to.toEpochMilli() + "&limit=" + limit;
+    HttpResponse<byte[]> response = send(request(path).GET().build());
+    expect(response, 200, 200, "GET " + path);
+    List<Double> durations = new ArrayList<>();
+    try {
+      for (JsonNode invocation : JSON.readTree(response.body()).path("Invocations")) {
+        durations.add(invocation.path("DurationMs").asDouble());
+      }
+    } catch (IOException e) {
+      throw new BenchmarkException("GET " + path + " answered no JSON: " + describe(response));
+    }
+    return durations;
   }
 
   /** Deletes the function; a function that is already gone is fine. */

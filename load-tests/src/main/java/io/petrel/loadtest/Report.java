@@ -116,12 +116,33 @@ final class Report {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  private static String load(double average) {
+  static String load(double average) {
     return average < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", average);
   }
 
   static String ms(long micros) {
     return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+  }
+
+  /** The median of {@code values} (the mean of the middle two for an even count); 0 when there are none. */
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** The median of {@code values} as a whole number, and their range in brackets when there are several. */
+  static String medianAndRange(List<Double> values) {
+    String median = String.format(Locale.ROOT, "%.0f", median(values));
+    if (values.size() <= 1) {
+      return median;
+    }
+    double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    return String.format(Locale.ROOT, "%s (%.0f-%.0f)", median, min, max);
   }
 
   static String ratio(long numerator, long denominator) {

@@ -96,7 +96,7 @@ public record StoreBenchOptions(int records, int functions, int lines, int produ
         case "--contended" -> contended = positiveGrouped(flag, value);
         case "--contenders" -> contenders = positiveGrouped(flag, value);
         case "--cql-samples" -> cqlSamples = positiveGrouped(flag, value);
-        case "--cassandra" -> cassandra = hostAndPort(flag, value);
+        case "--cassandra" -> cassandra = CommandLine.hostAndPort(flag, value, "127.0.0.1:9042");
         case "--datacenter" -> datacenter = nonBlank(flag, value);
         case "--cassandra-dir" -> cassandraDir = Path.of(nonBlank(flag, value)).toAbsolutePath().normalize();
         case "--cassandra-heap" -> cassandraHeap = heap(flag, value);
@@ -117,25 +117,6 @@ public record StoreBenchOptions(int records, int functions, int lines, int produ
     return new StoreBenchOptions(records, functions, lines, producers, runs, warmup, publishes, contended,
         contenders, cqlSamples, cassandra, datacenter == null ? "datacenter1" : datacenter, cassandraDir,
         cassandraHeap == null ? "2g" : cassandraHeap, line.dryRun());
-  }
-
-  private static InetSocketAddress hostAndPort(String flag, String value) {
-    String v = value.trim();
-    int colon = v.lastIndexOf(':');
-    String host = colon < 0 ? "" : v.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1); // [::1]:9042
-    }
-    int port = -1;
-    try {
-      port = colon < 0 ? -1 : Integer.parseInt(v.substring(colon + 1));
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    if (host.isEmpty() || port < 1 || port > 65_535) {
-      throw new IllegalArgumentException(flag + " must be host:port, e.g. 127.0.0.1:9042, got '" + value + "'");
-    }
-    return new InetSocketAddress(host, port);
   }
 
   private static String heap(String flag, String value) {

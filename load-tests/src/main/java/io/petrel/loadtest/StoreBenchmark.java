@@ -17,13 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -40,43 +37,18 @@ public final class StoreBenchmark {
   private static final int DEFAULT_BUFFER_LIMIT = 200_000;
 
   private final StoreBenchOptions options;
-  private final Deque<Runnable> cleanup = new ArrayDeque<>(); // run last-in first-out, once
-  private volatile boolean failed = true; // until the report is printed
-  private volatile boolean interrupted; // Ctrl-C or SIGTERM: nothing to keep for later
+  private final Cleanup cleanup = new Cleanup("bench-store");
 
   private StoreBenchmark(StoreBenchOptions options) {
     this.options = options;
   }
 
   public static void main(String[] args) {
-    Optional<StoreBenchOptions> options =
-        BenchmarkMain.options("bench-store", StoreBenchOptions.USAGE, StoreBenchOptions::parse, args);
-    if (options.isEmpty()) {
-      return;
-    }
-    StoreBenchmark benchmark = new StoreBenchmark(options.get());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C too
-      benchmark.interrupted = true;
-      benchmark.cleanUp();
-    }, "bench-cleanup"));
-    try {
-      String report = benchmark.run();
-      benchmark.failed = false;
-      benchmark.cleanUp();
-      System.out.println();
-      System.out.print(report);
-    } catch (RuntimeException | Error e) {
-      if (!benchmark.interrupted) { // else the shutdown hook is cleaning up, closing the stores under the run
-        System.err.print("bench-store: error: ");
-        if (e instanceof BenchmarkException) {
-          System.err.println(e.getMessage());
-        } else {
-          e.printStackTrace(); // a bug, or modules built apart: the trace tells which
-        }
-        benchmark.cleanUp();
-      }
-      System.exit(1);
-    }
+    BenchmarkMain.options("bench-store", StoreBenchOptions.USAGE, StoreBenchOptions::parse, args)
+        .ifPresent(options -> {
+          StoreBenchmark benchmark = new StoreBenchmark(options);
+          BenchmarkMain.report("bench-store", benchmark::run, benchmark.cleanup);
+        });
   }
 
   private String run() {
@@ -92,14 +64,14 @@ public final class StoreBenchmark {
           options.cassandraDir() == null ? "" : " in " + options.cassandraDir());
       long start = System.nanoTime();
       node = BenchCassandra.start(options.cassandraDir(), options.cassandraHeap());
-      onCleanup(() -> node.stop(failed && !interrupted)); // a failure keeps Cassandra's log
+      cleanup.add(node::stop); // a failure keeps Cassandra's log
       progress("Cassandra ready at %s in %.1f s", node.contactPoint(), (System.nanoTime() - start) / 1e9);
     }
     String keyspace = "bench_" + DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").format(startedAt) + "_"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
     CqlSession raw = CqlReference.connect(node.contactPoint(), node.localDatacenter());
-    onCleanup(raw::close);
-    onCleanup(() -> {
+    cleanup.add(raw::close);
+    cleanup.add(() -> {
       progress("dropping keyspace %s", keyspace);
       CqlReference.schema(raw, "DROP KEYSPACE IF EXISTS " + keyspace);
     });
@@ -112,11 +84,11 @@ public final class StoreBenchmark {
         .withBufferLimit(bufferLimit);
     progress("connecting the Cassandra store (keyspace %s)", keyspace);
     CassandraStore cassandra = CassandraStore.connect(settings, CONNECT_TIMEOUT);
-    onCleanup(cassandra::close);
+    cleanup.add(cassandra::close);
     Path sqliteDir = temporaryDir("petrel-bench-sqlite");
-    onCleanup(() -> BenchCassandra.deleteAllBut(sqliteDir, null));
+    cleanup.add(() -> BenchCassandra.deleteAllBut(sqliteDir, null));
     SqliteStore sqlite = SqliteStore.open(sqliteDir.resolve("petrel.db"));
-    onCleanup(sqlite::close);
+    cleanup.add(sqlite::close);
 
     List<FunctionId> functions = InvocationWorkload.functions(options.functions());
     progress("creating %d functions in each store", functions.size());
@@ -207,28 +179,6 @@ public final class StoreBenchmark {
 
   private List<Invocation> workload(List<FunctionId> functions, int records, long seed) {
     return InvocationWorkload.generate(functions, records, options.lines(), Instant.now(), seed);
-  }
-
-  private synchronized void onCleanup(Runnable step) {
-    cleanup.push(step);
-  }
-
-  /** Runs the cleanup steps, newest first, each at most once; best effort, as it also runs on Ctrl-C. */
-  private void cleanUp() {
-    while (true) {
-      Runnable step;
-      synchronized (this) {
-        step = cleanup.poll();
-      }
-      if (step == null) {
-        return;
-      }
-      try {
-        step.run();
-      } catch (RuntimeException e) {
-        PROGRESS.println("bench-store: cleanup: " + e);
-      }
-    }
   }
 
   private static Path temporaryDir(String prefix) {

@@ -52,4 +52,12 @@ class CommandLineTest {
     assertThat(CommandLine.httpUrl("http://127.0.0.1:9000/")).contains(URI.create("http://127.0.0.1:9000"));
     assertThat(CommandLine.httpUrl("ftp://host")).isEmpty();
   }
+
+  @Test
+  void host_and_port_takes_bracketed_ipv6_and_names_the_flag_and_an_example() {
+    assertThat(CommandLine.hostAndPort("--kafka", " [::1]:9092 ", "h:1").getPort()).isEqualTo(9092);
+    assertThat(CommandLine.hostAndPort("--kafka", "[::1]:9092", "h:1").getAddress().isLoopbackAddress()).isTrue();
+    assertThatThrownBy(() -> CommandLine.hostAndPort("--kafka", "h:99999", "127.0.0.1:9092"))
+        .hasMessage("--kafka must be host:port, e.g. 127.0.0.1:9092, got 'h:99999'");
+  }
 }
