@@ -5,6 +5,7 @@ import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionStore;
 import io.petrel.persistence.VersionedConfig;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -16,8 +17,21 @@ import java.util.function.Function;
 public final class Qualifiers {
   private Qualifiers() {}
 
+  /** Whether {@code qualifier} is written as a version number (as alias names never are). */
   public static boolean isVersionNumber(String qualifier) {
     return qualifier.matches("[1-9][0-9]{0,18}");
+  }
+
+  /** The version {@code qualifier} numbers; empty when it is no number or one past any version (a long). */
+  public static OptionalLong versionNumber(String qualifier) {
+    if (!isVersionNumber(qualifier)) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(qualifier));
+    } catch (NumberFormatException tooLarge) {
+      return OptionalLong.empty();
+    }
   }
 
   /** The version and configuration {@code qualifier} names for this function, empty if it names nothing. */
@@ -27,7 +41,9 @@ public final class Qualifiers {
       return CompletableFuture.completedFuture(Optional.of(latest(function)));
     }
     if (isVersionNumber(qualifier)) {
-      return store.getVersion(function.id(), Long.parseLong(qualifier));
+      OptionalLong number = versionNumber(qualifier);
+      return number.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+          : store.getVersion(function.id(), number.getAsLong());
     }
     return store.getAlias(function.id(), qualifier).thenCompose(alias -> {
       if (alias.isEmpty()) {

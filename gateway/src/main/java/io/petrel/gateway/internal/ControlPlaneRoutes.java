@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -234,11 +235,17 @@ public final class ControlPlaneRoutes extends AllDirectives {
         return completeWithFuture(req.discardEntityBytes(materializer).completionStage()
             .handle((done, error) -> errorResponse(tooLarge(limit, operationName))));
       }
-      CompletionStage<ApiReply> reply = req.entity()
+      // The size limit on the stream itself answers a body without Content-Length that grows past it as too
+      // large; other failures of the stream are bodies whose framing is broken (such as a bad chunk).
+      CompletionStage<ApiReply> reply = req.entity().withSizeLimit(limit)
           .toStrict(settings.requestTimeout().toMillis(), limit, materializer)
           .exceptionally(error -> {
-            throw error instanceof EntityStreamSizeException || error.getCause() instanceof EntityStreamSizeException
-                ? tooLarge(limit, operationName) : new java.util.concurrent.CompletionException(error);
+            Throwable cause = ApiContext.unwrap(error);
+            if (cause instanceof EntityStreamSizeException) {
+              throw tooLarge(limit, operationName);
+            }
+            throw cause instanceof EntityStreamException broken ? unreadable(broken)
+                : new java.util.concurrent.CompletionException(error);
           })
           .thenCompose(strict -> ApiContext.attempt(() -> operation.apply(strict.getData().toArray())));
       return respond(() -> reply);
@@ -296,6 +303,11 @@ public final class ControlPlaneRoutes extends AllDirectives {
       reply = ApiReply.json(e.status(), body).withHeader("Retry-After", "1");
     }
     return reply(reply.withHeader("x-amzn-ErrorType", e.type()));
+  }
+
+  /** A request body that could not be read as HTTP: its framing is broken. */
+  static LambdaError unreadable(EntityStreamException broken) {
+    return LambdaError.invalidRequestContent("Could not read the request body: " + broken.info().summary());
   }
 
   private static LambdaError tooLarge(long limit, String operationName) {

@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ public final class EventBridgeRoutes extends AllDirectives {
         return completeWithFuture(req.discardEntityBytes(materializer).completionStage()
             .handle((done, error) -> errorResponse(tooLarge(limit))));
       }
-      CompletionStage<HttpResponse> response = req.entity()
+      CompletionStage<HttpResponse> response = req.entity().withSizeLimit(limit)
           .toStrict(settings.requestTimeout().toMillis(), limit, materializer)
           .thenCompose(strict -> ApiContext.attempt(() -> operation.apply(strict.getData().toArray())))
           .handle((reply, error) -> error == null ? response(reply) : errorResponse(error));
@@ -102,6 +103,8 @@ public final class EventBridgeRoutes extends AllDirectives {
       return EventsError.internal(e.getMessage());
     } else if (cause instanceof EntityStreamSizeException || cause.getCause() instanceof EntityStreamSizeException) {
       return tooLarge(bodyLimit);
+    } else if (cause instanceof EntityStreamException broken) {
+      return EventsError.validation(ControlPlaneRoutes.unreadable(broken).getMessage());
     } else if (cause instanceof CompletionException && cause.getCause() != null) {
       return toEventsError(cause.getCause(), bodyLimit);
     }

@@ -10,6 +10,7 @@ import io.petrel.persistence.Page;
 import io.petrel.persistence.VersionedConfig;
 import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.Invocation;
+import io.petrel.sharding.Qualifiers;
 import io.petrel.sharding.Outcome;
 import io.petrel.sharding.RuntimeCatalog;
 import java.util.List;
@@ -209,7 +210,9 @@ public final class FunctionApi {
       throw LambdaError.invalidParameter("Deletion of aliases is not supported by DeleteFunction: use DeleteAlias"
           + " for " + qualifier.get());
     }
-    return ctx.store.deleteVersion(id, Long.parseLong(qualifier.get())).thenApply(x -> ApiReply.noContent());
+    long version = Qualifiers.versionNumber(qualifier.get())
+        .orElseThrow(() -> ctx.functionNotFound(parsed.name(), qualifier));
+    return ctx.store.deleteVersion(id, version).thenApply(x -> ApiReply.noContent());
   }
 
   public CompletionStage<ApiReply> publishVersion(String functionName, byte[] body) {
@@ -318,11 +321,18 @@ public final class FunctionApi {
         LambdaError.notFound("No code package " + sha256Hex))));
   }
 
-  /** X-Amz-Client-Context is passed on as given, but only up to Lambda's size. */
+  /** X-Amz-Client-Context is passed on as given, but only up to Lambda's size and as base64 of a JSON object. */
   static void checkClientContext(Optional<String> clientContext) {
     if (clientContext.isPresent() && clientContext.get().length() > MAX_CLIENT_CONTEXT) {
       throw LambdaError.invalidParameter("X-Amz-Client-Context must be at most " + MAX_CLIENT_CONTEXT
           + " bytes of base64-encoded JSON");
+    }
+    if (clientContext.isPresent() && !clientContext.get().isEmpty()) {
+      try {
+        Json.parseObject(java.util.Base64.getDecoder().decode(clientContext.get()));
+      } catch (IllegalArgumentException | LambdaError notBase64OfAnObject) {
+        throw LambdaError.invalidRequestContent("Client context must be a valid Base64-encoded JSON object.");
+      }
     }
   }
 

@@ -29,6 +29,7 @@ import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -88,7 +89,7 @@ public final class FunctionUrlRoutes extends AllDirectives {
         if (found.isEmpty()) {
           return req.discardEntityBytes(materializer).completionStage().thenApply(d -> message(404, "Not Found"));
         }
-        return req.entity().toStrict(settings.requestTimeout().toMillis(), limit, materializer)
+        return req.entity().withSizeLimit(limit).toStrict(settings.requestTimeout().toMillis(), limit, materializer)
             .thenCompose(strict -> handle(found.get(), rawPath, req, sourceIp(client), strict.getData().toArray()));
       }).exceptionally(error -> failure(error, limit));
       return completeWithFuture(response);
@@ -185,6 +186,9 @@ public final class FunctionUrlRoutes extends AllDirectives {
     }
     if (cause instanceof EntityStreamSizeException || cause.getCause() instanceof EntityStreamSizeException) {
       return message(413, "Request must be smaller than " + limit + " bytes");
+    }
+    if (cause instanceof EntityStreamException) {
+      return message(400, "Bad Request");
     }
     if (ApiContext.toLambdaError(cause) instanceof LambdaError e && e.status() == 503) {
       return message(503, "Service Unavailable");

@@ -2,8 +2,10 @@ package io.petrel.gateway.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -24,6 +26,9 @@ public final class Json {
         StreamReadConstraints.builder().maxStringLength(80_000_000).maxNestingDepth(64).build());
   }
 
+  /** Request bodies are one JSON value: anything after it makes the body unreadable, not ignored. */
+  private static final ObjectReader BODY_READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private Json() {}
 
   public static ObjectNode object() {
@@ -37,7 +42,7 @@ public final class Json {
     }
     JsonNode node;
     try {
-      node = MAPPER.readTree(body);
+      node = BODY_READER.readTree(body);
     } catch (IOException e) {
       throw LambdaError.invalidRequestContent("Could not parse request body into json: " + firstLine(e));
     }
