@@ -435,6 +435,11 @@ class PythonBootstrapTest(BootstrapTestCase, unittest.TestCase):
         "missing_dependency": ("app.handler", {"app.py": "import no_such_dependency\n"}),
     }
 
+    def test_too_deeply_nested_event_is_unmarshal_error_and_the_runtime_lives_on(self):
+        self.start_fixture("echo")
+        self.assert_error(self.invoke(raw=b"[" * 100000 + b"]" * 100000), "error", "Runtime.UnmarshalError")
+        self.assertEqual({"ok": 1}, self.response({"ok": 1})["event"])
+
     def test_error_stack_trace_format(self):
         self.start_fixture("fail")
         body = self.assert_error(self.invoke({"fail": "x"}), "error", "ValueError", "bad x")

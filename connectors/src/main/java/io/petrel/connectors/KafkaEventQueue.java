@@ -65,6 +65,7 @@ final class KafkaEventQueue implements EventQueue {
           settings.topicReplication()))).all().get(60, TimeUnit.SECONDS);
       log.info("created the asynchronous-invocation topic {} ({} partitions)", settings.topic(),
           settings.topicPartitions());
+      awaitLeaders(admin);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create Kafka topic " + settings.topic() + " on " + bootstrapServers
@@ -73,6 +74,20 @@ final class KafkaEventQueue implements EventQueue {
     } catch (Exception e) {
       throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + ": " + e, e);
     }
+  }
+
+  /** A topic just created has partitions without a leader for a moment; the first events wait for them. */
+  private void awaitLeaders(Admin admin) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      var description = admin.describeTopics(List.of(settings.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(settings.topic());
+      if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    log.warn("topic {} still has partitions without a leader; events wait until they have one", settings.topic());
   }
 
   @Override

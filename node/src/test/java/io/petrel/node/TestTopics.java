@@ -29,9 +29,21 @@ final class TestTopics {
 
   private TestTopics() {}
 
+  /** Creates a topic and waits until every partition has a leader, so that the first records sent find one. */
   static void create(String bootstrap, String topic, int partitions) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (true) {
+        var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new AssertionError("topic " + topic + " has partitions without a leader after 30 s");
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
@@ -40,6 +52,8 @@ final class TestTopics {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // One request in flight per partition: a retried request can then never land behind a later one.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -157,7 +157,7 @@ def invoke(handler, headers, body):
     try:
         event = json.loads(body) if body else None
         context = LambdaContext(headers)
-    except (ValueError, AttributeError) as e:
+    except (ValueError, AttributeError, RecursionError) as e:
         return "error", error_body(Fault("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % e))
     try:
         result = handler(event, context)
