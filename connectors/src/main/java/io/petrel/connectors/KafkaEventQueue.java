@@ -98,14 +98,19 @@ final class KafkaEventQueue implements EventQueue {
   @Override
   public void start(Function<AsyncEvent, CompletionStage<Void>> runner) {
     consumer = KafkaClients.consumer(bootstrapServers, settings.consumerGroup(), clientId + "-async", "TRIM_HORIZON",
-        500);
+        Math.max(1, Math.min(500, settings.maxInFlight())));
     loop = new Thread(() -> consume(runner), "petrel-async-kafka");
     loop.setDaemon(true);
     loop.start();
   }
 
+  /**
+   * Polls records into {@code waiting} and starts them while fewer than {@code maxInFlight} run; while any wait,
+   * every partition is paused, so a node holds at most one poll's worth of records it has not started.
+   */
   private void consume(Function<AsyncEvent, CompletionStage<Void>> runner) {
     Set<TopicPartition> paused = new HashSet<>();
+    java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = new java.util.ArrayDeque<>();
     try {
       consumer.subscribe(List.of(settings.topic()), new ConsumerRebalanceListener() {
         @Override
@@ -117,6 +122,8 @@ final class KafkaEventQueue implements EventQueue {
             generations.merge(p, 1, Integer::sum);
           });
           paused.removeAll(partitions);
+          // not started here, so not committed: the partition's next owner reads them again
+          waiting.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
         }
 
         @Override
@@ -127,7 +134,10 @@ final class KafkaEventQueue implements EventQueue {
       while (!closed) {
         settle();
         commit(false);
-        if (offsets.runningTotal() >= settings.maxInFlight()) {
+        while (!waiting.isEmpty() && offsets.runningTotal() < settings.maxInFlight()) {
+          start(waiting.poll(), runner);
+        }
+        if (!waiting.isEmpty() || offsets.runningTotal() >= settings.maxInFlight()) {
           Set<TopicPartition> all = consumer.assignment();
           consumer.pause(all);
           paused.addAll(all);
@@ -136,18 +146,7 @@ final class KafkaEventQueue implements EventQueue {
           paused.clear();
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-          offsets.started(partition, record.offset());
-          int generation = generations.getOrDefault(partition, 0);
-          CompletionStage<Void> finished;
-          try {
-            finished = runner.apply(AsyncEvent.decode(record.value()));
-          } catch (RuntimeException e) {
-            log.error("record {} of {} is not an event and is skipped: {}", record.offset(), partition,
-                e.toString());
-            finished = java.util.concurrent.CompletableFuture.completedFuture(null);
-          }
-          finished.whenComplete((x, error) -> done.add(new Done(partition, record.offset(), generation)));
+          waiting.add(record);
         }
         running = offsets.runningTotal();
       }
@@ -165,6 +164,21 @@ final class KafkaEventQueue implements EventQueue {
       consumer.close(Duration.ofSeconds(5));
     }
   }
+
+  private void start(ConsumerRecord<byte[], byte[]> record, Function<AsyncEvent, CompletionStage<Void>> runner) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    offsets.started(partition, record.offset());
+    int generation = generations.getOrDefault(partition, 0);
+    CompletionStage<Void> finished;
+    try {
+      finished = runner.apply(AsyncEvent.decode(record.value()));
+    } catch (RuntimeException e) {
+      log.error("record {} of {} is not an event and is skipped: {}", record.offset(), partition, e.toString());
+      finished = java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    finished.whenComplete((x, error) -> done.add(new Done(partition, record.offset(), generation)));
+  }
+
 
   private void settle() {
     for (Done d; (d = done.poll()) != null; ) {

@@ -35,9 +35,16 @@ final class TestTopics {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
       Instant deadline = Instant.now().plusSeconds(30);
       while (true) {
-        var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-          return;
+        try {
+          var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+          if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          // a broker that has not heard of the new topic yet answers that it does not host it: ask again
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+            throw e;
+          }
         }
         if (Instant.now().isAfter(deadline)) {
           throw new AssertionError("topic " + topic + " has partitions without a leader after 30 s");
