@@ -114,7 +114,7 @@ final class AsyncRunner {
   }
 
   private CompletionStage<Void> deliver(AsyncEvent event, String destination, byte[] record, int tries) {
-    return destinations.send(destination, record, event.queueKey()).exceptionallyCompose(error -> {
+    return destinations.send(destination, record, event.queueKey(), event.account()).exceptionallyCompose(error -> {
       if (tries >= DELIVERY_ATTEMPTS) {
         log.error("event {}: its record could not reach {} after {} tries and is dropped: {}", event.requestId(),
             destination, tries, error.toString());

@@ -28,8 +28,12 @@ final class Destinations {
     return submit.apply(event);
   }
 
-  /** Completes once the destination holds the record durably. */
-  CompletionStage<Void> send(String destination, byte[] record, String key) {
+  /**
+   * Completes once the destination holds the record durably. A function destination must belong to
+   * {@code ownerAccount}, the account of the function or mapping whose record it is: one account never invokes
+   * another's functions.
+   */
+  CompletionStage<Void> send(String destination, byte[] record, String key, String ownerAccount) {
     Destination parsed;
     try {
       parsed = Destination.parse(destination);
@@ -44,6 +48,10 @@ final class Destinations {
       return produce(kafka, topic.topic(), key, record);
     }
     Destination.Function function = (Destination.Function) parsed;
+    if (!function.function().account().equals(ownerAccount)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("destination " + destination
+          + " is a function of account " + function.function().account() + ", not of " + ownerAccount));
+    }
     return submit.apply(new AsyncEvent(UUID.randomUUID().toString(), function.function().account(),
         function.function().name(), function.qualifier(), record, null, Instant.now().toEpochMilli()));
   }

@@ -384,7 +384,8 @@ final class MappingConsumer {
       }
       sent = Destinations.produce(failures, topic.topic(), mapping.uuid(), record);
     } else {
-      sent = destinations.send(mapping.onFailure(), record, mapping.uuid());
+      sent = destinations.send(mapping.onFailure(), record, mapping.uuid(),
+          mapping.function().account());
     }
     return sent.exceptionallyCompose(error -> {
       log.warn("mapping {}: sending {} to {} failed (try {}): {}", mapping.uuid(), where, mapping.onFailure(), tries,

@@ -1,6 +1,7 @@
 package io.petrel.gateway;
 
 import io.petrel.gateway.internal.ApiContext;
+import io.petrel.gateway.internal.Authentication;
 import io.petrel.gateway.internal.ClusterStatusApi;
 import io.petrel.gateway.internal.ConfigValidation;
 import io.petrel.gateway.internal.ControlPlaneRoutes;
@@ -11,12 +12,16 @@ import io.petrel.sharding.FunctionAlias;
 import io.petrel.sharding.RuntimeCatalog;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -54,15 +59,31 @@ public final class Gateway {
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GatewaySettings settings,
       PetrelStore store, RuntimeCatalog runtimes, Supplier<String> metrics, EventIntake intake) {
+    return start(system, settings, AuthSettings.off(), store, runtimes, metrics, intake);
+  }
+
+  /**
+   * As {@link #start(ActorSystem, GatewaySettings, PetrelStore, RuntimeCatalog, Supplier, EventIntake)}, with
+   * {@code auth} deciding who requests act for: when it requires signatures, every request but liveness and
+   * readiness must be signed with one of its keys, and acts inside that key's account.
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GatewaySettings settings,
+      AuthSettings auth, PetrelStore store, RuntimeCatalog runtimes, Supplier<String> metrics, EventIntake intake) {
+    Materializer materializer = Materializer.matFromSystem(system);
+    var authentication = new Authentication(auth, settings, Clock.systemUTC(), materializer);
     var codeChecks = system.dispatchers().lookup(DispatcherSelector.fromConfig("petrel.gateway.code-check-dispatcher"));
     var validation = new ConfigValidation(runtimes, ConfigValidation.architectureOf(System.getProperty("os.arch")));
     var ctx = new ApiContext(settings, store, validation, codeChecks, FunctionAlias.resolver(system),
-        FunctionAlias.invoker(system), intake, Clock.systemUTC());
+        FunctionAlias.invoker(system), intake, Clock.systemUTC(), authentication::link);
     var clusterStatus = new ClusterStatusApi(system, store, READY_STORE_TIMEOUT, CLUSTER_QUERY_TIMEOUT);
-    var routes = new ControlPlaneRoutes(ctx, clusterStatus, Materializer.matFromSystem(system));
-    var urls = new FunctionUrlRoutes(ctx, settings.urlDomain(), Materializer.matFromSystem(system)).route();
-    var api = metrics == null ? routes.route() : new MetricsRoute(metrics).route().orElse(routes.route());
-    var route = urls.orElse(api);
+    Map<String, Route> accounts = new ConcurrentHashMap<>();
+    Function<String, Route> apiOf = account -> accounts.computeIfAbsent(account, a -> {
+      Route api = new ControlPlaneRoutes(ctx.forAccount(a), clusterStatus, materializer).route();
+      return metrics == null ? api : new MetricsRoute(metrics).route().orElse(api);
+    });
+    var open = new ControlPlaneRoutes(ctx, clusterStatus, materializer).openRoute();
+    var urls = new FunctionUrlRoutes(ctx, settings.urlDomain(), materializer, authentication).route();
+    var route = urls.orElse(open).orElse(authentication.authenticate(apiOf, ControlPlaneRoutes::errorResponse));
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route);
   }
 }

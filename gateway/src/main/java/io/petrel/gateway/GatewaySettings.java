@@ -45,6 +45,13 @@ public record GatewaySettings(
         root.getDuration("petrel.schedules.minimum-interval"));
   }
 
+  /** The same settings answering as {@code newAccount}: the account of the caller a request acts for. */
+  public GatewaySettings withAccount(String newAccount) {
+    return new GatewaySettings(host, port, region, newAccount, maxControlPlaneRequestBytes, maxCodeRequestBytes,
+        requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, maxEventPayloadBytes,
+        invokeTimeout, prices, urlDomain, scheduleMinimumInterval);
+  }
+
   public GatewaySettings withPort(int newPort) {
     return new GatewaySettings(host, newPort, region, account, maxControlPlaneRequestBytes, maxCodeRequestBytes,
         requestTimeout, accountConcurrency, minimumUnreservedConcurrency, maxInvokePayloadBytes, maxEventPayloadBytes,

@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * The few Lambda API calls the benchmark makes, over one shared keep-alive HTTP/1.1 client. Dev-mode nodes
- * take unsigned requests. Every failure is a {@link BenchmarkException} that says what went wrong.
+ * take unsigned requests; with an access key in the environment, requests are signed ({@link RequestSigner}). Every failure is a {@link BenchmarkException} that says what went wrong.
  */
 final class LambdaClient {
   private static final String API = "/2015-03-31/functions";
@@ -37,6 +37,7 @@ final class LambdaClient {
   private final URI endpoint;
   private final HttpClient http;
   private final Duration timeout;
+  private final Optional<RequestSigner> signer = RequestSigner.fromEnvironment();
 
   LambdaClient(URI endpoint, Duration timeout) {
     this.endpoint = endpoint;
@@ -270,7 +271,7 @@ final class LambdaClient {
 
   private HttpResponse<byte[]> send(HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(signer.map(s -> s.sign(request)).orElse(request), HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
       throw new BenchmarkException("cannot connect to the node at " + endpoint + " (" + e + ")");
     } catch (IOException e) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * How a node's configuration is layered, highest first: command-line options, system properties, the
- * {@code --config} file, application.conf, for {@code petrel node} the cluster defaults (petrel-cluster.conf),
+ * {@code --config} file, application.conf, for {@code petrel node} the cluster defaults (petrel-cluster.conf) and
+ * for {@code petrel dev} requests without signatures,
  * Petrel's Pekko settings (petrel-node.conf), then every module's reference.conf. Environment overrides are the
  * {@code ${?PETREL_...}} lines inside those files.
  */
@@ -30,7 +31,9 @@ public final class NodeConfig {
       }
       fromFile = ConfigFactory.parseFile(file.get().toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     }
-    Config cluster = clusterMember ? ConfigFactory.parseResources("petrel-cluster.conf") : ConfigFactory.empty();
+    // `petrel dev` runs on a developer's own machine: requests need no signature unless it is asked for.
+    Config cluster = clusterMember ? ConfigFactory.parseResources("petrel-cluster.conf")
+        : ConfigFactory.parseString("petrel.auth.required = false\npetrel.auth.required = ${?PETREL_AUTH_REQUIRED}");
     return ConfigFactory.parseMap(overrides)
         .withFallback(ConfigFactory.defaultOverrides())
         .withFallback(fromFile)

@@ -3,6 +3,7 @@ package io.petrel.node;
 import com.typesafe.config.Config;
 import io.petrel.connectors.AsyncEvent;
 import io.petrel.connectors.Connectors;
+import io.petrel.gateway.AuthSettings;
 import io.petrel.gateway.EventIntake;
 import io.petrel.gateway.Gateway;
 import io.petrel.gateway.GatewaySettings;
@@ -87,8 +88,15 @@ public final class PetrelNode {
   private static PetrelNode start(Config config, PetrelStore store, String storeDescription, boolean cluster) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
     Config withTransport;
+    AuthSettings auth;
     try {
       withTransport = ClusterTls.apply(config);
+      auth = AuthSettings.from(config);
+      if (auth.required() && auth.keys().isEmpty()) {
+        throw new IllegalArgumentException("requests must be signed (petrel.auth.required) but no access key is"
+            + " configured: add petrel.auth.keys to the configuration file, or set PETREL_ACCESS_KEY_ID and"
+            + " PETREL_SECRET_ACCESS_KEY");
+      }
     } catch (IllegalArgumentException e) {
       store.close();
       throw e;
@@ -128,7 +136,16 @@ public final class PetrelNode {
       EventIntake intake = connectors.queuesEvents() ? request -> connectors.submit(new AsyncEvent(
           request.requestId(), request.function().account(), request.function().name(), request.qualifier(),
           request.payload(), request.clientContext(), request.received().toEpochMilli())) : null;
-      ServerBinding binding = Gateway.start(system, settings, store, runtimes, metrics::scrape, intake)
+      if (auth.required()) {
+        log.info("authentication: AWS Signature Version 4 required, {} access keys of accounts {}",
+            auth.keys().size(), auth.keys().values().stream().map(AuthSettings.AccessKey::account).distinct()
+                .sorted().toList());
+      } else {
+        log.warn("AUTHENTICATION OFF: requests are not checked for signatures and all act as account {}. Fine on"
+            + " your own machine; set petrel.auth.required = true (with petrel.auth.keys) before exposing the"
+            + " gateway", settings.account());
+      }
+      ServerBinding binding = Gateway.start(system, settings, auth, store, runtimes, metrics::scrape, intake)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "petrel-stopping", () -> {
         log.info("stopping: no new connections; invocations in flight get up to {} to finish, then this node's"

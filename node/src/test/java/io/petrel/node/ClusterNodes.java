@@ -64,6 +64,7 @@ final class ClusterNodes implements AutoCloseable {
     args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     args.add("-Xmx384m");
     args.add("-XX:TieredStopAtLevel=1");
+    args.addAll(TestKeys.nodeSettings());
     args.addAll(jvmSettings);
     this.common = List.copyOf(args);
     this.cassandraArgs = List.of("--cassandra", cassandra, "--datacenter", datacenter, "--keyspace", keyspace);
@@ -163,6 +164,11 @@ final class ClusterNodes implements AutoCloseable {
     waitFor(i, within);
   }
 
+  /** Which members' processes are running, for failure messages. */
+  java.util.List<Integer> alive() {
+    return java.util.stream.IntStream.range(0, size()).filter(this::alive).boxed().toList();
+  }
+
   boolean alive(int i) {
     return processes[i] != null && processes[i].isAlive();
   }
@@ -235,8 +241,9 @@ final class ClusterNodes implements AutoCloseable {
 
   Answer get(int i, String path) {
     try {
-      HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i]
-          + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> reply = http.send(TestKeys.signed(TestKeys.MAIN, "GET", URI.create("http://127.0.0.1:"
+          + httpPorts[i] + path), new byte[0], java.util.Map.of(), "lambda").timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
       return new Answer(reply.statusCode(), reply.body());
     } catch (IOException e) {
       return new Answer(0, e.toString());

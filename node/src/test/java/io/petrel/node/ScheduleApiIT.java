@@ -11,8 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -45,7 +43,7 @@ class ScheduleApiIT {
     events = EventBridgeClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + node.port()))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPETRELTEST", "secret")))
+        .credentialsProvider(TestKeys.MAIN.credentials())
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -52,7 +50,7 @@ final class TestNodes {
         })
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPETRELTEST", "secret")))
+        .credentialsProvider(TestKeys.MAIN.credentials())
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -140,7 +138,7 @@ final class TestNodes {
     return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPETRELTEST", "secret")))
+        .credentialsProvider(TestKeys.MAIN.credentials())
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -36,6 +36,15 @@ public final class ApiContext {
   final FunctionAlias.Invoker invoker;
   final EventIntake intake;
   private final Clock clock;
+  private final CodeLinks codeLinks;
+
+  /** Makes the link GetFunction answers for downloading a code package of an account. */
+  @FunctionalInterface
+  public interface CodeLinks {
+    String link(String account, String host, String rawPath);
+
+    CodeLinks PLAIN = (account, host, rawPath) -> "http://" + host + rawPath;
+  }
 
   /** A context without an event queue: Invoke with InvocationType Event is refused. */
   public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
@@ -45,6 +54,13 @@ public final class ApiContext {
 
   public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
       FunctionAlias.Resolver resolver, FunctionAlias.Invoker invoker, EventIntake intake, Clock clock) {
+    this(settings, store, validation, heavyWork, resolver, invoker, intake, clock, CodeLinks.PLAIN);
+  }
+
+  public ApiContext(GatewaySettings settings, PetrelStore store, ConfigValidation validation, Executor heavyWork,
+      FunctionAlias.Resolver resolver, FunctionAlias.Invoker invoker, EventIntake intake, Clock clock,
+      CodeLinks codeLinks) {
+    this.codeLinks = codeLinks;
     this.intake = intake;
     this.resolver = resolver;
     this.invoker = invoker;
@@ -55,6 +71,16 @@ public final class ApiContext {
     this.representations = new Representations(names);
     this.heavyWork = heavyWork;
     this.clock = clock;
+  }
+
+  /** The same context acting for {@code account}: every lookup and change stays inside that account. */
+  public ApiContext forAccount(String account) {
+    return account.equals(settings.account()) ? this : new ApiContext(settings.withAccount(account), store,
+        validation, heavyWork, resolver, invoker, intake, clock, codeLinks);
+  }
+
+  String codeLink(String host, String rawPath) {
+    return codeLinks.link(settings.account(), host, rawPath);
   }
 
   FunctionId id(String name) {

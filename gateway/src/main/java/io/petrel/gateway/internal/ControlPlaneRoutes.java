@@ -102,8 +102,15 @@ public final class ControlPlaneRoutes extends AllDirectives {
             pathPrefix("v1", () -> path("usage", () -> get(() -> parameterOptional("month", month ->
                 parameterOptional("function", function -> respond(() -> usage.usage(month, function))))))),
             pathPrefix("v1", () -> pathPrefix("functions", () -> pathPrefix(segment(), this::queryRoutes))),
-            pathPrefix("code", () -> path(segment(), file -> get(() -> respond(() ->
-                functions.downloadCode(file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file)))))))));
+            pathPrefix("code", () -> pathPrefix(segment(), name -> pathPrefix(segment(), version ->
+                path(segment(), file -> get(() -> respond(() -> functions.downloadCode(name, version, file)))))))))));
+  }
+
+  /** What answers without authentication: liveness and readiness, for load balancers and supervisors. */
+  public Route openRoute() {
+    return pathPrefix("petrel", () -> concat(
+        path("health", () -> get(() -> complete(reply(ApiReply.json(200, Json.object().put("status", "UP")))))),
+        clusterStatus == null ? reject() : path("ready", () -> get(() -> respond(clusterStatus::ready)))));
   }
 
   /** Readiness and the cluster view, when this gateway was given them; otherwise nothing matches here. */
@@ -124,7 +131,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
                 parameterOptional("FunctionVersion", version -> respond(() -> functions.list(marker, max, version)))))))),
         pathPrefix(segment(), name -> concat(
             pathEnd(() -> parameterOptional("Qualifier", qualifier -> concat(
-                get(() -> extractRequest(req -> respond(() -> functions.get(name, qualifier, baseUrl(req))))),
+                get(() -> extractRequest(req -> respond(() -> functions.get(name, qualifier, host(req))))),
                 delete(() -> respond(() -> functions.delete(name, qualifier)))))),
             path("configuration", () -> concat(
                 get(() -> parameterOptional("Qualifier", q -> respond(() -> functions.getConfiguration(name, q)))),
@@ -276,7 +283,8 @@ public final class ControlPlaneRoutes extends AllDirectives {
     return completeWithFuture(response);
   }
 
-  private HttpResponse errorResponse(Throwable error) {
+  /** A failure in Lambda's error shape: x-amzn-ErrorType and {"Type","Message","message"}. */
+  public static HttpResponse errorResponse(Throwable error) {
     Throwable cause = error;
     while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
         && cause.getCause() != null) {
@@ -331,9 +339,9 @@ public final class ControlPlaneRoutes extends AllDirectives {
     return response.withEntity(HttpEntities.create(type, r.body()));
   }
 
-  private static String baseUrl(HttpRequest req) {
+  private static String host(HttpRequest req) {
     return req.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
-        .map(h -> "http://" + h.value())
-        .orElse("http://" + req.getUri().host().address() + ":" + req.getUri().port());
+        .map(h -> h.value())
+        .orElse(req.getUri().host().address() + ":" + req.getUri().port());
   }
 }

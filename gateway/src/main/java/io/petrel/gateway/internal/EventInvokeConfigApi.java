@@ -33,9 +33,16 @@ public final class EventInvokeConfigApi {
 
   public CompletionStage<ApiReply> put(String functionName, Optional<String> qualifier, byte[] body) {
     Target t = target(functionName, qualifier);
-    EventInvokeConfig config = EventInvokeConfigRequests.put(Json.parseObject(body), t.function(), t.qualifier(),
-        ctx.now());
+    EventInvokeConfig config = owned(EventInvokeConfigRequests.put(Json.parseObject(body), t.function(),
+        t.qualifier(), ctx.now()));
     return exists(t).thenCompose(x -> ctx.store.putEventInvokeConfig(config)).thenApply(this::reply);
+  }
+
+  private EventInvokeConfig owned(EventInvokeConfig config) {
+    String account = ctx.settings.account();
+    EventValidation.ownedBy("DestinationConfig.OnSuccess.Destination", config.onSuccess(), account);
+    EventValidation.ownedBy("DestinationConfig.OnFailure.Destination", config.onFailure(), account);
+    return config;
   }
 
   public CompletionStage<ApiReply> update(String functionName, Optional<String> qualifier, byte[] body) {
@@ -43,8 +50,8 @@ public final class EventInvokeConfigApi {
     ObjectNode b = Json.parseObject(body);
     return exists(t)
         .thenCompose(x -> ctx.store.getEventInvokeConfig(t.function(), t.qualifier()))
-        .thenCompose(current -> ctx.store.putEventInvokeConfig(EventInvokeConfigRequests.update(b,
-            current.orElseGet(() -> EventInvokeConfig.defaults(t.function(), t.qualifier())), ctx.now())))
+        .thenCompose(current -> ctx.store.putEventInvokeConfig(owned(EventInvokeConfigRequests.update(b,
+            current.orElseGet(() -> EventInvokeConfig.defaults(t.function(), t.qualifier())), ctx.now()))))
         .thenApply(this::reply);
   }
 

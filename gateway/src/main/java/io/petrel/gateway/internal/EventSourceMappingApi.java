@@ -29,6 +29,7 @@ public final class EventSourceMappingApi {
   public CompletionStage<ApiReply> create(byte[] body) {
     EventSourceMapping mapping = EventSourceMappingRequests.create(Json.parseObject(body), ctx.names,
         ctx.settings.account(), UUID.randomUUID().toString(), ctx.now());
+    EventValidation.ownedBy("DestinationConfig.OnFailure.Destination", mapping.onFailure(), ctx.settings.account());
     return targetExists(mapping)
         .thenCompose(x -> ctx.store.createMapping(mapping))
         .thenApply(m -> ApiReply.json(202, representations.mapping(m)));
@@ -42,6 +43,8 @@ public final class EventSourceMappingApi {
     ObjectNode b = Json.parseObject(body);
     return mapping(uuid).thenCompose(current -> {
       EventSourceMapping updated = EventSourceMappingRequests.update(b, current, ctx.names, ctx.now());
+      EventValidation.ownedBy("DestinationConfig.OnFailure.Destination", updated.onFailure(),
+          ctx.settings.account());
       return targetExists(updated).thenCompose(x -> ctx.store.updateMapping(updated));
     }).thenApply(m -> ApiReply.json(202, representations.mapping(m)));
   }

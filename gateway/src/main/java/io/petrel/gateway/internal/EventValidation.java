@@ -65,6 +65,18 @@ public final class EventValidation {
         + " function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]) or kafka://<topic>");
   }
 
+  /** Refuses a function destination of another account than {@code account}: nobody invokes another's functions. */
+  public static String ownedBy(String field, String destination, String account) {
+    if (destination != null && FUNCTION_ARN.matcher(destination).matches()) {
+      String arnAccount = destination.split(":")[4];
+      if (!arnAccount.equals(account)) {
+        throw LambdaError.invalidParameter(field + " '" + abbreviate(destination) + "' is a function of account "
+            + arnAccount + ": a destination must be a function of your own account " + account);
+      }
+    }
+    return destination;
+  }
+
   /** Kafka's topic name rule. */
   public static String topic(String field, String topic) {
     if (!TOPIC.matcher(topic).matches()) {

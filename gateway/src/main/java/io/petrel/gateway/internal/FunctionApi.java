@@ -76,7 +76,8 @@ public final class FunctionApi {
             ctx.representations.configuration(new VersionedConfig(f.id(), VersionedConfig.LATEST, f.latest()), false))));
   }
 
-  public CompletionStage<ApiReply> get(String functionName, Optional<String> qualifierParam, String baseUrl) {
+  /** GetFunction; {@code host} is the gateway address the caller used, for the code download link. */
+  public CompletionStage<ApiReply> get(String functionName, Optional<String> qualifierParam, String host) {
     FunctionNames.Parsed parsed = ctx.names.parse(functionName);
     Optional<String> qualifier = ctx.names.qualifier(parsed, qualifierParam);
     return ctx.resolve(parsed.name(), qualifier).thenCompose(v -> ctx.store.getFunction(v.function()).thenApply(f -> {
@@ -85,7 +86,8 @@ public final class FunctionApi {
       n.set("Configuration", ctx.representations.configuration(v, qualifier.isPresent()));
       ObjectNode code = n.putObject("Code");
       code.put("RepositoryType", "S3");
-      code.put("Location", baseUrl + "/petrel/code/" + v.config().codeSha256() + ".zip");
+      code.put("Location", ctx.codeLink(host, "/petrel/code/" + v.function().name() + "/"
+          + v.version().replace("$", "%24") + "/" + v.config().codeSha256() + ".zip"));
       n.set("Tags", Representations.stringMap(function.tags()));
       function.reservedConcurrency().ifPresent(r ->
           n.putObject("Concurrency").put("ReservedConcurrentExecutions", r));
@@ -313,12 +315,28 @@ public final class FunctionApi {
         });
   }
 
-  public CompletionStage<ApiReply> downloadCode(String sha256Hex) {
-    if (!sha256Hex.matches("[0-9a-f]{64}")) {
-      throw LambdaError.notFound("No code package " + sha256Hex);
+  /**
+   * The code package of a version of one of the caller's functions, by the link GetFunction answered: the package
+   * must be that version's, so a hash alone reaches nothing of another function or account.
+   */
+  public CompletionStage<ApiReply> downloadCode(String functionName, String version, String file) {
+    String sha256Hex = file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file;
+    LambdaError notFound = LambdaError.notFound("No code package " + sha256Hex + " for " + functionName + ":"
+        + version);
+    if (!sha256Hex.matches("[0-9a-f]{64}") || !FunctionNames.NAME.matcher(functionName).matches()) {
+      throw notFound;
     }
-    return ctx.store.getCode(sha256Hex).thenApply(zip -> ApiReply.zip(zip.orElseThrow(() ->
-        LambdaError.notFound("No code package " + sha256Hex))));
+    return ctx.resolve(functionName, Optional.of(version))
+        .exceptionally(error -> {
+          throw notFound;
+        })
+        .thenCompose(v -> {
+          if (!v.config().codeSha256().equals(sha256Hex)) {
+            throw notFound;
+          }
+          return ctx.store.getCode(sha256Hex);
+        })
+        .thenApply(zip -> ApiReply.zip(zip.orElseThrow(() -> notFound)));
   }
 
   /** X-Amz-Client-Context is passed on as given, but only up to Lambda's size and as base64 of a JSON object. */

@@ -138,9 +138,7 @@ public final class FunctionUrlApi {
 
   private static String authType(String authType) {
     return switch (authType) {
-      case "NONE" -> authType;
-      case "AWS_IAM" -> throw LambdaError.invalidParameter("AuthType AWS_IAM is not supported yet: Petrel does not"
-          + " verify request signatures; use NONE");
+      case "NONE", "AWS_IAM" -> authType;
       default -> throw LambdaError.invalidParameter("AuthType '" + authType + "' is not valid: NONE or AWS_IAM");
     };
   }

@@ -50,9 +50,13 @@ public final class FunctionUrlRoutes extends AllDirectives {
   private final GatewaySettings settings;
   private final Materializer materializer;
   private final Pattern host;
+  private final Authentication authentication;
 
-  public FunctionUrlRoutes(ApiContext ctx, String urlDomain, Materializer materializer) {
+  /** Function URLs with AuthType AWS_IAM are answered 403 unless {@code authentication} verifies their caller. */
+  public FunctionUrlRoutes(ApiContext ctx, String urlDomain, Materializer materializer,
+      Authentication authentication) {
     this.ctx = ctx;
+    this.authentication = authentication;
     this.settings = ctx.settings;
     this.materializer = materializer;
     this.host = Pattern.compile("([a-z0-9]{32})\\.lambda-url\\." + Pattern.quote(settings.region()) + "\\."
@@ -90,7 +94,24 @@ public final class FunctionUrlRoutes extends AllDirectives {
           return req.discardEntityBytes(materializer).completionStage().thenApply(d -> message(404, "Not Found"));
         }
         return req.entity().withSizeLimit(limit).toStrict(settings.requestTimeout().toMillis(), limit, materializer)
-            .thenCompose(strict -> handle(found.get(), rawPath, req, sourceIp(client), strict.getData().toArray()));
+            .thenCompose(strict -> {
+              byte[] body = strict.getData().toArray();
+              if (!"AWS_IAM".equals(found.get().authType())) {
+                return handle(found.get(), rawPath, req, sourceIp(client), body);
+              }
+              if (authentication == null) {
+                return CompletableFuture.completedFuture(forbidden("AccessDeniedException"));
+              }
+              return authentication.verifyUrlCaller(req, body, found.get().function().account())
+                  .thenCompose(account -> handle(found.get(), rawPath, req, sourceIp(client), body))
+                  .exceptionally(error -> {
+                    if (ApiContext.unwrap(error) instanceof LambdaError e && e.status() == 403) {
+                      log.debug("function URL {} refused: {}", found.get().urlId(), e.getMessage());
+                      return forbidden(e.type());
+                    }
+                    throw new CompletionException(error);
+                  });
+            });
       }).exceptionally(error -> failure(error, limit));
       return completeWithFuture(response);
     });
@@ -179,6 +200,12 @@ public final class FunctionUrlRoutes extends AllDirectives {
     }
   }
 
+  /** What a function URL with AuthType AWS_IAM answers a caller it cannot verify, as Lambda's URLs do. */
+  private static HttpResponse forbidden(String type) {
+    return HttpResponse.create().withStatus(403).addHeader(RawHeader.create("x-amzn-ErrorType", type))
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"Message\":\"Forbidden\"}"));
+  }
+
   private HttpResponse failure(Throwable error, long limit) {
     Throwable cause = error;
     while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -201,7 +228,8 @@ public final class FunctionUrlRoutes extends AllDirectives {
   private static List<Map.Entry<String, String>> headers(HttpRequest req) {
     List<Map.Entry<String, String>> out = new ArrayList<>();
     for (HttpHeader h : req.getHeaders()) {
-      if (!h.lowercaseName().equals("timeout-access") && !h.lowercaseName().equals("remote-address")) {
+      if (!h.lowercaseName().equals("timeout-access") && !h.lowercaseName().equals("remote-address")
+          && !h.lowercaseName().equals("raw-request-uri")) {
         out.add(Map.entry(h.lowercaseName(), h.value()));
       }
     }

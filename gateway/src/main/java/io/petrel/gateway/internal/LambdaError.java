@@ -38,6 +38,11 @@ public final class LambdaError extends RuntimeException {
     return type;
   }
 
+  /** A request that is not authenticated as one of the configured keys: 403 with AWS's name for why. */
+  public static LambdaError forbidden(String type, String message) {
+    return new LambdaError(403, type, message);
+  }
+
   public static LambdaError invalidParameter(String message) {
     return new LambdaError(400, "InvalidParameterValueException", message);
   }
