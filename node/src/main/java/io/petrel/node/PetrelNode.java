@@ -6,6 +6,7 @@ import io.petrel.connectors.Connectors;
 import io.petrel.gateway.EventIntake;
 import io.petrel.gateway.Gateway;
 import io.petrel.gateway.GatewaySettings;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.cassandra.CassandraSettings;
 import io.petrel.persistence.cassandra.CassandraStore;
@@ -68,7 +69,9 @@ public final class PetrelNode {
   /** Starts a dev node from fully resolved configuration; returns once the gateway accepts connections. */
   public static PetrelNode startDev(Config config) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
-    return start(config, SqliteStore.open(dataDir.resolve("petrel.db")), dataDir.resolve("petrel.db").toString(),
+    EnvironmentKey key = EnvironmentKeyConfig.configuredOrGenerated(config, dataDir);
+    log.info("environment variables are encrypted at rest with key {} from {}", key.id(), key.source());
+    return start(config, SqliteStore.open(dataDir.resolve("petrel.db"), key), dataDir.resolve("petrel.db").toString(),
         false);
   }
 
@@ -79,7 +82,9 @@ public final class PetrelNode {
    */
   public static PetrelNode startNode(Config config) {
     CassandraSettings cassandra = StoreConfig.cassandra(config);
-    PetrelStore store = CassandraStore.connect(cassandra, StoreConfig.giveUpAfter(config));
+    EnvironmentKey key = EnvironmentKeyConfig.required(config);
+    log.info("environment variables are encrypted at rest with key {} from {}", key.id(), key.source());
+    PetrelStore store = CassandraStore.connect(cassandra, key, StoreConfig.giveUpAfter(config));
     return start(config, store, "Cassandra keyspace " + cassandra.keyspace() + " via " + cassandra.contactPoints(),
         true);
   }
