@@ -146,6 +146,20 @@ public abstract class StoreContract {
       assertThat(await(reader.getFunction(plainId))).isPresent();
     }
 
+    @Test
+    void the_key_check_passes_with_the_key_that_wrote_and_fails_naming_the_keys_with_another() {
+      await(store.createFunction(new FunctionDefinition(fn("checked"), withEnvironment(Map.of("SECRET", "x")),
+          Map.of(), OptionalInt.empty(), T0)));
+
+      await(store.checkEnvironmentKey(100));
+
+      EnvironmentKey other = EnvironmentKey.fromBase64("the other key", EnvironmentKey.generate(), List.of());
+      assertThat(failureOf(withEnvironmentKey(other).checkEnvironmentKey(100)))
+          .isInstanceOf(EnvironmentKeyException.class)
+          .hasMessageContaining(other.id())
+          .hasMessageContaining("the other key");
+    }
+
     private FunctionConfig withEnvironment(Map<String, String> environment) {
       return new FunctionConfig("java21", "example.Handler", "role", "with variables", 30, 512, environment, null,
           CODE_SHA, 2048, newRevisionId(), T0);

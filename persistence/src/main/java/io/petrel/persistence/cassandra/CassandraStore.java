@@ -828,6 +828,27 @@ public final class CassandraStore implements PetrelStore {
   }
 
   @Override
+  public CompletionStage<Void> checkEnvironmentKey(int sample) {
+    SimpleStatement rows = SimpleStatement.newInstance("SELECT account, name, item, latest, config FROM " + ks
+        + ".functions LIMIT " + Math.max(1, sample)).setIdempotent(true);
+    return Cql.translated(Cql.all(session, rows).thenApply(found -> {
+      for (Row row : found) {
+        FunctionId id = new FunctionId(row.getString("account"), row.getString("name"));
+        String latest = row.getString("latest");
+        if (latest != null && latest.contains(ConfigJson.SEALED_ENVIRONMENT)) {
+          ConfigJson.readConfig(latest, environmentKey, id, VersionedConfig.LATEST);
+        }
+        String item = row.getString("item");
+        String config = row.getString("config");
+        if (item != null && item.startsWith("v:") && config != null) {
+          ConfigJson.readConfig(config, environmentKey, id, Long.toString(Long.parseLong(item.substring(2))));
+        }
+      }
+      return (Void) null;
+    }));
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;

@@ -739,6 +739,27 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
   }
 
   @Override
+  public CompletionStage<Void> checkEnvironmentKey(int sample) {
+    String sealed = "%\"" + ConfigJson.SEALED_ENVIRONMENT + "\"%";
+    return db.read(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT account, name, 0, latest FROM functions WHERE latest LIKE ?1"
+              + " UNION ALL SELECT account, name, version, config FROM versions WHERE config LIKE ?1 LIMIT ?2")) {
+        st.setString(1, sealed);
+        st.setInt(2, sample);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            long v = rs.getLong(3);
+            ConfigJson.readConfig(rs.getString(4), environmentKey, new FunctionId(rs.getString(1), rs.getString(2)),
+                v == 0 ? VersionedConfig.LATEST : Long.toString(v));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
