@@ -2,6 +2,7 @@ package io.petrel.loadtest;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.petrel.loadtest.InvocationWorkload.Invocation;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.cassandra.CassandraSettings;
 import io.petrel.persistence.cassandra.CassandraStore;
@@ -38,6 +39,9 @@ public final class StoreBenchmark {
 
   private final StoreBenchOptions options;
   private final Cleanup cleanup = new Cleanup("bench-store");
+  /** Both engines encrypt environment variables, as a node does; one key for the run. */
+  private final EnvironmentKey environmentKey =
+      EnvironmentKey.fromBase64("the benchmark's key", EnvironmentKey.generate(), List.of());
 
   private StoreBenchmark(StoreBenchOptions options) {
     this.options = options;
@@ -83,11 +87,11 @@ public final class StoreBenchmark {
     CassandraSettings settings = CassandraSettings.local(node.contactPoint(), node.localDatacenter(), keyspace)
         .withBufferLimit(bufferLimit);
     progress("connecting the Cassandra store (keyspace %s)", keyspace);
-    CassandraStore cassandra = CassandraStore.connect(settings, CONNECT_TIMEOUT);
+    CassandraStore cassandra = CassandraStore.connect(settings, environmentKey, CONNECT_TIMEOUT);
     cleanup.add(cassandra::close);
     Path sqliteDir = temporaryDir("petrel-bench-sqlite");
     cleanup.add(() -> BenchCassandra.deleteAllBut(sqliteDir, null));
-    SqliteStore sqlite = SqliteStore.open(sqliteDir.resolve("petrel.db"));
+    SqliteStore sqlite = SqliteStore.open(sqliteDir.resolve("petrel.db"), environmentKey);
     cleanup.add(sqlite::close);
 
     List<FunctionId> functions = InvocationWorkload.functions(options.functions());
@@ -127,7 +131,7 @@ public final class StoreBenchmark {
     List<CassandraStore> stores = new ArrayList<>();
     try {
       for (int i = 0; i < threads; i++) {
-        stores.add(CassandraStore.connect(settings, CONNECT_TIMEOUT));
+        stores.add(CassandraStore.connect(settings, environmentKey, CONNECT_TIMEOUT));
       }
       results.add(PublishLatency.contended(threads + " stores, one per thread (as " + threads + " nodes)",
           List.copyOf(stores), manyStores, options.contended()));

@@ -44,7 +44,9 @@ public final class Petrel {
                    PETREL_CLUSTER_HOST, PETREL_CLUSTER_PORT, PETREL_SEED_NODES, PETREL_CLUSTER_JOIN,
                    PETREL_MANAGEMENT_PORT, PETREL_CLUSTER_TLS, PETREL_CLUSTER_TLS_KEY_STORE(_PASSWORD),
                    PETREL_CLUSTER_TLS_TRUST_STORE(_PASSWORD), PETREL_CASSANDRA_CONTACT_POINTS, PETREL_CASSANDRA_DATACENTER,
-                   PETREL_CASSANDRA_KEYSPACE, PETREL_CASSANDRA_USERNAME, PETREL_CASSANDRA_PASSWORD
+                   PETREL_CASSANDRA_KEYSPACE, PETREL_CASSANDRA_USERNAME, PETREL_CASSANDRA_PASSWORD,
+                   PETREL_ENVIRONMENT_KEY_FILE or PETREL_ENVIRONMENT_KEY (the key that encrypts functions'
+                   environment variables at rest; petrel node needs one, the same on every node)
       """;
 
   private Petrel() {}

@@ -7,6 +7,8 @@ import io.petrel.gateway.AuthSettings;
 import io.petrel.gateway.EventIntake;
 import io.petrel.gateway.Gateway;
 import io.petrel.gateway.GatewaySettings;
+import io.petrel.persistence.EnvironmentKey;
+import io.petrel.persistence.EnvironmentKeyException;
 import io.petrel.persistence.PetrelStore;
 import io.petrel.persistence.cassandra.CassandraSettings;
 import io.petrel.persistence.cassandra.CassandraStore;
@@ -69,8 +71,11 @@ public final class PetrelNode {
   /** Starts a dev node from fully resolved configuration; returns once the gateway accepts connections. */
   public static PetrelNode startDev(Config config) {
     Path dataDir = Path.of(config.getString("petrel.node.data-dir")).toAbsolutePath();
-    return start(config, SqliteStore.open(dataDir.resolve("petrel.db")), dataDir.resolve("petrel.db").toString(),
-        false);
+    EnvironmentKey key = EnvironmentKeyConfig.configuredOrGenerated(config, dataDir);
+    log.info("environment variables are encrypted at rest with key {} from {}", key.id(), key.source());
+    SqliteStore store = SqliteStore.open(dataDir.resolve("petrel.db"), key);
+    checkEnvironmentKey(store);
+    return start(config, store, dataDir.resolve("petrel.db").toString(), false);
   }
 
   /**
@@ -80,9 +85,35 @@ public final class PetrelNode {
    */
   public static PetrelNode startNode(Config config) {
     CassandraSettings cassandra = StoreConfig.cassandra(config);
-    PetrelStore store = CassandraStore.connect(cassandra, StoreConfig.giveUpAfter(config));
+    EnvironmentKey key = EnvironmentKeyConfig.required(config);
+    log.info("environment variables are encrypted at rest with key {} from {}", key.id(), key.source());
+    PetrelStore store = CassandraStore.connect(cassandra, key, StoreConfig.giveUpAfter(config));
+    checkEnvironmentKey(store);
     return start(config, store, "Cassandra keyspace " + cassandra.keyspace() + " via " + cassandra.contactPoints(),
         true);
+  }
+
+  /**
+   * Refuses to start with a key that does not decrypt what the store holds: such a node would fail every read of
+   * those functions and write configurations the other nodes cannot read. A store that does not answer is left
+   * to the readiness check.
+   */
+  private static void checkEnvironmentKey(PetrelStore store) {
+    try {
+      store.checkEnvironmentKey(100).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof EnvironmentKeyException wrongKey) {
+        store.close();
+        throw new IllegalArgumentException(wrongKey.getMessage(), wrongKey);
+      }
+      log.warn("could not check the environment key against stored functions: {}", e.getCause().toString());
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.warn("could not check the environment key against stored functions within 60 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      store.close();
+      throw new IllegalStateException("interrupted while checking the environment key", e);
+    }
   }
 
   private static PetrelNode start(Config config, PetrelStore store, String storeDescription, boolean cluster) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.petrel.deploy.testing.CassandraExtension;
 import io.petrel.deploy.testing.Keyspace;
 import io.petrel.deploy.testing.TestCassandra;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.FunctionId;
 import io.petrel.persistence.InvocationRecord;
 import io.petrel.persistence.LogLine;
@@ -40,6 +41,7 @@ class CassandraNodeIT {
   private static final String ACCOUNT = "000000000000";
 
   private static TestCassandra cassandra;
+  private static final String ENVIRONMENT_KEY = EnvironmentKey.generate();
   private static CassandraSettings settings;
   private static PetrelNode node;
   private static LambdaClient lambda;
@@ -57,6 +59,7 @@ class CassandraNodeIT {
     config.put("petrel.cassandra.local-datacenter", server.localDatacenter());
     config.put("petrel.cassandra.keyspace", keyspace);
     config.put("petrel.cassandra.request-timeout", "3s");
+    config.put("petrel.store.environment-key", ENVIRONMENT_KEY);
     node = PetrelNode.startNode(NodeConfig.load(config));
     lambda = TestNodes.clientWithoutRetries(node.port());
   }
@@ -72,6 +75,7 @@ class CassandraNodeIT {
   void functions_versions_invocations_and_logs_are_in_cassandra_for_any_node_to_read() {
     lambda.createFunction(b -> b.functionName("kept").runtime(python()).handler("app.handler")
         .role("arn:aws:iam::000000000000:role/petrel").publish(true)
+        .environment(e -> e.variables(Map.of("SECRET", "kept-secret")))
         .code(c -> c.zipFile(TestNodes.pythonZip("print('hello from', event); return {'n': event['n'] * 2}"))));
     List<String> requestIds = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
@@ -82,9 +86,10 @@ class CassandraNodeIT {
       requestIds.add(reply.responseMetadata().requestId());
     }
 
-    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore other = CassandraStore.connect(settings, environmentKey(), Duration.ofMinutes(1))) {
       FunctionId id = new FunctionId(ACCOUNT, "kept");
-      assertThat(other.getFunction(id).toCompletableFuture().join()).isPresent();
+      assertThat(other.getFunction(id).toCompletableFuture().join()).hasValueSatisfying(f ->
+          assertThat(f.latest().environment()).containsEntry("SECRET", "kept-secret"));
       assertThat(other.getVersion(id, 1).toCompletableFuture().join()).isPresent();
       List<InvocationRecord> records = eventually(() -> other.listInvocations(id, Instant.now().minusSeconds(600),
           100).toCompletableFuture().join(), r -> r.size() >= requestIds.size());
@@ -150,7 +155,7 @@ class CassandraNodeIT {
     }, d -> d != null);
     assertThat(description).isEmpty();
 
-    try (CassandraStore reader = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore reader = CassandraStore.connect(settings, environmentKey(), Duration.ofMinutes(1))) {
       FunctionId id = new FunctionId(ACCOUNT, "steady");
       Set<String> expected = Set.copyOf(succeeded);
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -165,6 +170,11 @@ class CassandraNodeIT {
       } while (System.nanoTime() < deadline);
       assertThat(stored).as("stored invocation records").containsAll(expected);
     }
+  }
+
+  /** The node's key, as another node of its cluster has it. */
+  private static EnvironmentKey environmentKey() {
+    return EnvironmentKey.fromBase64("the test's key", ENVIRONMENT_KEY, List.of());
   }
 
   /** A Python runtime this machine has. */

@@ -38,6 +38,8 @@ final class ClusterNodes implements AutoCloseable {
   private final List<String> cassandraArgs;
   private final Join join;
   private final int[] managementPorts;
+  /** The environment key all members share, as a cluster's nodes must. */
+  private final String environmentKey = io.petrel.persistence.EnvironmentKey.generate();
 
   ClusterNodes(int size, Path dir, String cassandra, String datacenter, String keyspace, List<String> jvmSettings) {
     this(size, Join.SEED_NODES, dir, cassandra, datacenter, keyspace, jvmSettings);
@@ -122,8 +124,10 @@ final class ClusterNodes implements AutoCloseable {
       cmd.addAll(join == Join.BOOTSTRAP ? List.of("--config", bootstrapConfig().toString())
           : List.of("--seed-nodes", seeds()));
       cmd.addAll(cassandraArgs);
-      processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()));
+      builder.environment().put("PETREL_ENVIRONMENT_KEY", environmentKey);
+      processes[i] = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

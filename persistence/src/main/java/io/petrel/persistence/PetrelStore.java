@@ -13,6 +13,13 @@ public interface PetrelStore extends FunctionStore, CodeStore, InvocationStore, 
   CompletionStage<Void> ping();
 
   /**
+   * Decrypts the environment variables of up to {@code sample} stored configurations that have them, as a node
+   * does at start to find out early that it was given the wrong key. Completes when all of them decrypt (or there
+   * are none); fails with {@link EnvironmentKeyException}, which names the keys, when one does not.
+   */
+  CompletionStage<Void> checkEnvironmentKey(int sample);
+
+  /**
    * Flushes buffered writes and releases the engine's connections and threads. Closing a closed store does
    * nothing.
    */

@@ -64,9 +64,116 @@ public abstract class StoreContract {
    */
   protected abstract PetrelStore reopen();
 
+  /**
+   * A store over the same data whose environment key is {@code key}. The store under test may be closed for it;
+   * the engine's test class closes the returned store after the test.
+   */
+  protected abstract PetrelStore withEnvironmentKey(EnvironmentKey key);
+
+  /** All that the engine keeps of the configurations of {@code id} ($LATEST and versions), read around the store. */
+  protected abstract String storedConfigurations(FunctionId id) throws Exception;
+
+  /** Replaces the stored $LATEST of {@code id} with {@code json} around the store, as an older Petrel wrote it. */
+  protected abstract void storeLatestAsIs(FunctionId id, String json) throws Exception;
+
   @BeforeEach
   protected void openStore() {
     store = newStore();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class EnvironmentAtRest {
+
+    @Test
+    void environment_variables_are_stored_encrypted_and_read_back_from_latest_and_versions() throws Exception {
+      String secret = "secret-" + UUID.randomUUID();
+      FunctionId id = fn("vault");
+      await(store.createFunction(new FunctionDefinition(id, withEnvironment(Map.of("SECRET", secret)), Map.of(),
+          OptionalInt.empty(), T0)));
+      publish(id);
+      await(store.updateLatest(id, null, withEnvironment(Map.of("SECRET", secret, "NEXT", "2"))));
+
+      assertThat(latest(id).environment()).isEqualTo(Map.of("SECRET", secret, "NEXT", "2"));
+      assertThat(await(store.getVersion(id, 1)).orElseThrow().config().environment())
+          .isEqualTo(Map.of("SECRET", secret));
+      assertThat(await(store.listVersions(id, null, 10)).items()).singleElement()
+          .satisfies(v -> assertThat(v.config().environment()).containsEntry("SECRET", secret));
+      assertThat(await(store.listFunctions(account, true, null, 10)).items())
+          .extracting(v -> v.config().environment().get("SECRET"))
+          .containsExactly(secret, secret);
+
+      String stored = storedConfigurations(id);
+      assertThat(stored).contains("java21").contains("sealedEnvironment").doesNotContain(secret);
+    }
+
+    @Test
+    void a_configuration_stored_in_plaintext_reads_as_it_is_and_is_encrypted_when_next_written() throws Exception {
+      String secret = "plain-" + UUID.randomUUID();
+      FunctionId id = fn("legacy");
+      await(store.createFunction(new FunctionDefinition(id, withEnvironment(Map.of()), Map.of(), OptionalInt.empty(),
+          T0)));
+      FunctionConfig plain = withEnvironment(Map.of("SECRET", secret));
+      storeLatestAsIs(id, plaintextJson(plain));
+
+      assertThat(latest(id)).isEqualTo(plain);
+      assertThat(storedConfigurations(id)).contains(secret);
+
+      await(store.modifyLatest(id, null, c -> c.withDescription("touched")));
+
+      assertThat(latest(id).environment()).isEqualTo(Map.of("SECRET", secret));
+      assertThat(storedConfigurations(id)).doesNotContain(secret);
+    }
+
+    @Test
+    void environment_variables_written_with_another_key_fail_to_read_naming_the_key() {
+      FunctionId id = fn("rekeyed");
+      await(store.createFunction(new FunctionDefinition(id, withEnvironment(Map.of("SECRET", "x")), Map.of(),
+          OptionalInt.empty(), T0)));
+      FunctionId plainId = fn("no-variables");
+      await(store.createFunction(new FunctionDefinition(plainId, withEnvironment(Map.of()), Map.of(),
+          OptionalInt.empty(), T0)));
+      EnvironmentKey other = EnvironmentKey.fromBase64("the other key", EnvironmentKey.generate(), List.of());
+
+      PetrelStore reader = withEnvironmentKey(other);
+
+      assertThat(failureOf(reader.getFunction(id)))
+          .isInstanceOf(EnvironmentKeyException.class)
+          .hasMessageContaining("rekeyed")
+          .hasMessageContaining(other.id())
+          .hasMessageContaining("the other key");
+      assertThat(await(reader.getFunction(plainId))).isPresent();
+    }
+
+    @Test
+    void the_key_check_passes_with_the_key_that_wrote_and_fails_naming_the_keys_with_another() {
+      await(store.createFunction(new FunctionDefinition(fn("checked"), withEnvironment(Map.of("SECRET", "x")),
+          Map.of(), OptionalInt.empty(), T0)));
+
+      await(store.checkEnvironmentKey(100));
+
+      EnvironmentKey other = EnvironmentKey.fromBase64("the other key", EnvironmentKey.generate(), List.of());
+      assertThat(failureOf(withEnvironmentKey(other).checkEnvironmentKey(100)))
+          .isInstanceOf(EnvironmentKeyException.class)
+          .hasMessageContaining(other.id())
+          .hasMessageContaining("the other key");
+    }
+
+    private FunctionConfig withEnvironment(Map<String, String> environment) {
+      return new FunctionConfig("java21", "example.Handler", "role", "with variables", 30, 512, environment, null,
+          CODE_SHA, 2048, newRevisionId(), T0);
+    }
+
+    /** The JSON a configuration was stored as before environments were encrypted. */
+    private String plaintextJson(FunctionConfig config) throws Exception {
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(io.petrel.persistence.internal
+          .ConfigJson.write(withEnvironment(Map.of()), null, null, null));
+      node.put("revisionId", config.revisionId());
+      node.set("environment", mapper.valueToTree(config.environment()));
+      return mapper.writeValueAsString(node);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------

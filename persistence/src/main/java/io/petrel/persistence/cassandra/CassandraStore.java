@@ -16,6 +16,7 @@ import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteType;
 import io.petrel.persistence.Alias;
 import io.petrel.persistence.DailyUsage;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.EventInvokeConfig;
 import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionConfig;
@@ -101,6 +102,7 @@ public final class CassandraStore implements PetrelStore {
   private final CassandraMappings mappings;
   private final CassandraSchedules schedules;
   private final CassandraInvocationLog invocations;
+  private final EnvironmentKey environmentKey;
   private final ConcurrentHashMap<FunctionId, CompletableFuture<Void>> changeQueues = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final SimpleStatement ping;
@@ -123,8 +125,9 @@ public final class CassandraStore implements PetrelStore {
   private final PreparedStatement addName;
   private final PreparedStatement removeName;
 
-  private CassandraStore(CqlSession session, CassandraSettings settings) {
+  private CassandraStore(CqlSession session, CassandraSettings settings, EnvironmentKey environmentKey) {
     this.session = session;
+    this.environmentKey = environmentKey;
     this.ks = settings.keyspace();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "petrel-cassandra-retry");
@@ -174,9 +177,11 @@ public final class CassandraStore implements PetrelStore {
   /**
    * Connects to Cassandra, creating or migrating Petrel's keyspace. While no contact point answers, says so in
    * one line and tries again with a growing pause, until {@code giveUpAfter} has passed (then it throws
-   * {@link StoreException.Unavailable}); a {@code giveUpAfter} beyond 10,000 days means never.
+   * {@link StoreException.Unavailable}); a {@code giveUpAfter} beyond 10,000 days means never. Functions'
+   * environment variables are encrypted with {@code environmentKey}, which every node of the cluster shares.
    */
-  public static CassandraStore connect(CassandraSettings settings, Duration giveUpAfter) {
+  public static CassandraStore connect(CassandraSettings settings, EnvironmentKey environmentKey,
+      Duration giveUpAfter) {
     long started = System.nanoTime();
     long giveUpNanos = giveUpAfter.compareTo(Duration.ofDays(10_000)) > 0 ? Long.MAX_VALUE : giveUpAfter.toNanos();
     long pauseMs = 500;
@@ -185,7 +190,7 @@ public final class CassandraStore implements PetrelStore {
         CqlSession session = openSession(settings);
         try {
           CassandraSchema.migrate(session, settings.keyspace(), settings.replication().toCql());
-          CassandraStore store = new CassandraStore(session, settings);
+          CassandraStore store = new CassandraStore(session, settings, environmentKey);
           log.info("Cassandra store ready: keyspace {} via {}, consistency {}", settings.keyspace(),
               settings.contactPoints(), settings.consistency());
           return store;
@@ -244,7 +249,8 @@ public final class CassandraStore implements PetrelStore {
           if (p.function().isPresent()) {
             throw new StoreException.AlreadyExists("Function already exist: " + id.name());
           }
-          return Change.of(f, writeFunction.bind(ConfigJson.write(f.latest()), ConfigJson.write(f.tags()),
+          return Change.of(f, writeFunction.bind(
+              ConfigJson.write(f.latest(), environmentKey, id, VersionedConfig.LATEST), ConfigJson.write(f.tags()),
               reserved(f.reservedConcurrency()), f.created().toEpochMilli(), id.account(), id.name()));
         })));
   }
@@ -254,7 +260,7 @@ public final class CassandraStore implements PetrelStore {
     return Cql.translated(Cql.one(session, readFunction.bind(id.account(), id.name()))
         .thenApply(row -> row == null || row.isNull("present") || !row.getBoolean("present")
             ? Optional.<FunctionDefinition>empty()
-            : Optional.of(FunctionPartition.definition(id, row))));
+            : Optional.of(FunctionPartition.definition(id, row, environmentKey))));
   }
 
   @Override
@@ -321,7 +327,8 @@ public final class CassandraStore implements PetrelStore {
       StoreRules.checkRevision(expectedRevisionId, current.latest().revisionId(), "function");
       FunctionConfig latest = changeOfLatest.apply(current.latest());
       return Change.of(current.withLatest(latest),
-          writeLatest.bind(ConfigJson.write(latest), id.account(), id.name()));
+          writeLatest.bind(ConfigJson.write(latest, environmentKey, id, VersionedConfig.LATEST), id.account(),
+              id.name()));
     });
   }
 
@@ -371,7 +378,7 @@ public final class CassandraStore implements PetrelStore {
       }
       return new Change<>(new VersionedConfig(id, Long.toString(number), config), List.of(
           writeVersion.bind(id.account(), id.name(), FunctionPartition.versionItem(number),
-              ConfigJson.write(config), function.latest().description()),
+              ConfigJson.write(config, environmentKey, id, Long.toString(number)), function.latest().description()),
           writeNextVersion.bind(number + 1, id.account(), id.name())));
     });
   }
@@ -383,7 +390,7 @@ public final class CassandraStore implements PetrelStore {
         .thenApply(row -> row == null || row.isNull("present") || !row.getBoolean("present")
             ? Optional.<VersionedConfig>empty()
             : Optional.of(new VersionedConfig(id, Long.toString(version),
-                ConfigJson.readConfig(row.getString("config"))))));
+                ConfigJson.readConfig(row.getString("config"), environmentKey, id, Long.toString(version))))));
   }
 
   @Override
@@ -821,6 +828,27 @@ public final class CassandraStore implements PetrelStore {
   }
 
   @Override
+  public CompletionStage<Void> checkEnvironmentKey(int sample) {
+    SimpleStatement rows = SimpleStatement.newInstance("SELECT account, name, item, latest, config FROM " + ks
+        + ".functions LIMIT " + Math.max(1, sample)).setIdempotent(true);
+    return Cql.translated(Cql.all(session, rows).thenApply(found -> {
+      for (Row row : found) {
+        FunctionId id = new FunctionId(row.getString("account"), row.getString("name"));
+        String latest = row.getString("latest");
+        if (latest != null && latest.contains(ConfigJson.SEALED_ENVIRONMENT)) {
+          ConfigJson.readConfig(latest, environmentKey, id, VersionedConfig.LATEST);
+        }
+        String item = row.getString("item");
+        String config = row.getString("config");
+        if (item != null && item.startsWith("v:") && config != null) {
+          ConfigJson.readConfig(config, environmentKey, id, Long.toString(Long.parseLong(item.substring(2))));
+        }
+      }
+      return (Void) null;
+    }));
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -929,7 +957,7 @@ public final class CassandraStore implements PetrelStore {
 
   private CompletionStage<FunctionPartition> readPartition(FunctionId id) {
     return Cql.all(session, readPartition.bind(id.account(), id.name()))
-        .thenApply(rows -> FunctionPartition.of(id, rows));
+        .thenApply(rows -> FunctionPartition.of(id, rows, environmentKey));
   }
 
   private BoundStatement bindAlias(Alias alias) {

@@ -3,9 +3,12 @@ package io.petrel.persistence.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionId;
@@ -16,7 +19,8 @@ import java.util.Map;
 
 /**
  * The JSON form in which engines keep configurations, tag maps and what a user configured of an event-source
- * mapping in a single column.
+ * mapping in a single column. Configurations keep their environment variables encrypted (see
+ * {@link EnvironmentKey}).
  */
 public final class ConfigJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -24,16 +28,39 @@ public final class ConfigJson {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  /** The field that holds a configuration's encrypted environment variables. */
+  public static final String SEALED_ENVIRONMENT = "sealedEnvironment";
 
   private ConfigJson() {}
 
-  public static String write(FunctionConfig config) {
-    return writeValue(config);
+  /**
+   * The configuration of {@code version} of {@code function}, its environment variables (when it has any)
+   * encrypted with {@code key} into the field {@value #SEALED_ENVIRONMENT} instead of {@code environment}.
+   */
+  public static String write(FunctionConfig config, EnvironmentKey key, FunctionId function, String version) {
+    if (config.environment().isEmpty()) {
+      return writeValue(config);
+    }
+    ObjectNode node = MAPPER.valueToTree(config);
+    node.remove("environment");
+    node.put(SEALED_ENVIRONMENT, key.seal(function, version, config.environment()));
+    return writeValue(node);
   }
 
-  public static FunctionConfig readConfig(String json) {
+  /**
+   * A configuration as {@link #write(FunctionConfig, EnvironmentKey, FunctionId, String)} wrote it, or as
+   * written before environments were encrypted (a plain {@code environment}, read as it is).
+   *
+   * @throws io.petrel.persistence.EnvironmentKeyException when the environment does not decrypt with {@code key}
+   */
+  public static FunctionConfig readConfig(String json, EnvironmentKey key, FunctionId function, String version) {
     try {
-      return MAPPER.readValue(json, FunctionConfig.class);
+      JsonNode tree = MAPPER.readTree(json);
+      if (tree instanceof ObjectNode node && node.hasNonNull(SEALED_ENVIRONMENT)) {
+        Map<String, String> environment = key.open(function, version, node.remove(SEALED_ENVIRONMENT).asText());
+        node.set("environment", MAPPER.valueToTree(environment));
+      }
+      return MAPPER.treeToValue(tree, FunctionConfig.class);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("stored function configuration is not readable", e);
     }

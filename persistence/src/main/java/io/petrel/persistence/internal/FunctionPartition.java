@@ -2,6 +2,7 @@ package io.petrel.persistence.internal;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.petrel.persistence.Alias;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.EventInvokeConfig;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
@@ -72,8 +73,11 @@ public record FunctionPartition(
     return "e:" + qualifier;
   }
 
-  /** The partition from the rows of {@code SELECT COLUMNS FROM functions WHERE account = ? AND name = ?}. */
-  public static FunctionPartition of(FunctionId id, List<Row> rows) {
+  /**
+   * The partition from the rows of {@code SELECT COLUMNS FROM functions WHERE account = ? AND name = ?}, with
+   * environment variables decrypted with {@code key}.
+   */
+  public static FunctionPartition of(FunctionId id, List<Row> rows, EnvironmentKey key) {
     TreeMap<Long, PublishedVersion> versions = new TreeMap<>();
     TreeMap<String, Alias> aliases = new TreeMap<>();
     TreeMap<String, FunctionUrlConfig> urls = new TreeMap<>();
@@ -84,7 +88,7 @@ public record FunctionPartition(
     Row first = rows.get(0);
     Long seq = first.isNull("seq") ? null : first.getLong("seq");
     boolean present = !first.isNull("present") && first.getBoolean("present");
-    Optional<FunctionDefinition> function = present ? Optional.of(definition(id, first)) : Optional.empty();
+    Optional<FunctionDefinition> function = present ? Optional.of(definition(id, first, key)) : Optional.empty();
     long nextVersion = first.isNull("next_version") ? 1 : first.getLong("next_version");
     for (Row row : rows) {
       String item = row.getString("item");
@@ -94,7 +98,8 @@ public record FunctionPartition(
       if (item.startsWith("v:")) {
         long number = Long.parseLong(item.substring(2));
         versions.put(number, new PublishedVersion(
-            new VersionedConfig(id, Long.toString(number), ConfigJson.readConfig(row.getString("config"))),
+            new VersionedConfig(id, Long.toString(number),
+                ConfigJson.readConfig(row.getString("config"), key, id, Long.toString(number))),
             row.getString("latest_description")));
       } else if (item.startsWith("a:")) {
         Alias alias = alias(id, item.substring(2), row);
@@ -112,9 +117,9 @@ public record FunctionPartition(
   }
 
   /** The function from a row carrying the static columns {@code present, latest, tags, reserved, created_ms}. */
-  public static FunctionDefinition definition(FunctionId id, Row row) {
+  public static FunctionDefinition definition(FunctionId id, Row row, EnvironmentKey key) {
     OptionalInt reserved = row.isNull("reserved") ? OptionalInt.empty() : OptionalInt.of(row.getInt("reserved"));
-    return new FunctionDefinition(id, ConfigJson.readConfig(row.getString("latest")),
+    return new FunctionDefinition(id, ConfigJson.readConfig(row.getString("latest"), key, id, VersionedConfig.LATEST),
         ConfigJson.readMap(row.getString("tags")), reserved, Instant.ofEpochMilli(row.getLong("created_ms")));
   }
 

@@ -2,6 +2,7 @@ package io.petrel.persistence.sqlite;
 
 import io.petrel.persistence.Alias;
 import io.petrel.persistence.DailyUsage;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.EventInvokeConfig;
 import io.petrel.persistence.EventSourceMapping;
 import io.petrel.persistence.FunctionConfig;
@@ -52,20 +53,34 @@ import java.util.function.UnaryOperator;
  * queue of asynchronous invocations (see {@link SqliteEventQueue}).
  */
 public final class SqliteStore implements PetrelStore, QueuedEvents {
+  /** The file beside the database that {@link #open(Path)} keeps its environment key in. */
+  public static final String KEY_FILE = "environment.key";
   private final SqliteDatabase db;
   private final SqliteInvocationLog invocations;
   private final SqliteEventQueue events;
+  private final EnvironmentKey environmentKey;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteStore(SqliteDatabase db) {
+  private SqliteStore(SqliteDatabase db, EnvironmentKey environmentKey) {
     this.db = db;
+    this.environmentKey = environmentKey;
     this.invocations = new SqliteInvocationLog(db);
     this.events = new SqliteEventQueue(db);
   }
 
-  /** Opens (creating or migrating as needed) the store in {@code file}. */
+  /**
+   * Opens (creating or migrating as needed) the store in {@code file}, encrypting environment variables with the
+   * key in {@value #KEY_FILE} beside it (created at the first open).
+   */
   public static SqliteStore open(Path file) {
-    return new SqliteStore(SqliteDatabase.open(file));
+    Path keyFile = file.toAbsolutePath().resolveSibling(KEY_FILE);
+    EnvironmentKey.createFileIfMissing(keyFile);
+    return open(file, EnvironmentKey.fromFile(keyFile, "the key file " + keyFile, List.of()));
+  }
+
+  /** Opens (creating or migrating as needed) the store in {@code file}, encrypting environments with {@code key}. */
+  public static SqliteStore open(Path file, EnvironmentKey key) {
+    return new SqliteStore(SqliteDatabase.open(file), key);
   }
 
   // ---- functions ----
@@ -81,7 +96,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
               + " VALUES (?, ?, ?, ?, ?, 1, ?)")) {
         st.setString(1, f.id().account());
         st.setString(2, f.id().name());
-        st.setString(3, ConfigJson.write(f.latest()));
+        st.setString(3, ConfigJson.write(f.latest(), environmentKey, f.id(), VersionedConfig.LATEST));
         st.setString(4, ConfigJson.write(f.tags()));
         setReserved(st, 5, f.reservedConcurrency());
         st.setLong(6, f.created().toEpochMilli());
@@ -125,8 +140,10 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             long v = rs.getLong(2);
-            items.add(new VersionedConfig(new FunctionId(account, rs.getString(1)),
-                v == 0 ? VersionedConfig.LATEST : Long.toString(v), ConfigJson.readConfig(rs.getString(3))));
+            FunctionId id = new FunctionId(account, rs.getString(1));
+            String version = v == 0 ? VersionedConfig.LATEST : Long.toString(v);
+            items.add(new VersionedConfig(id, version,
+                ConfigJson.readConfig(rs.getString(3), environmentKey, id, version)));
           }
         }
       }
@@ -144,7 +161,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
       FunctionConfig latest = change.apply(current.latest());
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE functions SET latest = ? WHERE account = ? AND name = ?")) {
-        st.setString(1, ConfigJson.write(latest));
+        st.setString(1, ConfigJson.write(latest, environmentKey, id, VersionedConfig.LATEST));
         st.setString(2, id.account());
         st.setString(3, id.name());
         st.executeUpdate();
@@ -215,7 +232,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
         st.setString(1, id.account());
         st.setString(2, id.name());
         st.setLong(3, number);
-        st.setString(4, ConfigJson.write(config));
+        st.setString(4, ConfigJson.write(config, environmentKey, id, Long.toString(number)));
         st.setString(5, function.latest().description());
         st.executeUpdate();
       }
@@ -249,7 +266,9 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
         st.setInt(4, limit + 1);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
-            items.add(new VersionedConfig(id, Long.toString(rs.getLong(1)), ConfigJson.readConfig(rs.getString(2))));
+            String version = Long.toString(rs.getLong(1));
+            items.add(new VersionedConfig(id, version, ConfigJson.readConfig(rs.getString(2), environmentKey, id,
+                version)));
           }
         }
       }
@@ -720,6 +739,27 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
   }
 
   @Override
+  public CompletionStage<Void> checkEnvironmentKey(int sample) {
+    String sealed = "%\"" + ConfigJson.SEALED_ENVIRONMENT + "\"%";
+    return db.read(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT account, name, 0, latest FROM functions WHERE latest LIKE ?1"
+              + " UNION ALL SELECT account, name, version, config FROM versions WHERE config LIKE ?1 LIMIT ?2")) {
+        st.setString(1, sealed);
+        st.setInt(2, sample);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            long v = rs.getLong(3);
+            ConfigJson.readConfig(rs.getString(4), environmentKey, new FunctionId(rs.getString(1), rs.getString(2)),
+                v == 0 ? VersionedConfig.LATEST : Long.toString(v));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -730,7 +770,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
 
   // ---- helpers, all on the database thread ----
 
-  private static Optional<FunctionDefinition> readFunction(Connection c, FunctionId id) throws SQLException {
+  private Optional<FunctionDefinition> readFunction(Connection c, FunctionId id) throws SQLException {
     try (PreparedStatement st = c.prepareStatement("SELECT latest, tags, reserved_concurrency, created_ms"
         + " FROM functions WHERE account = ? AND name = ?")) {
       st.setString(1, id.account());
@@ -741,13 +781,14 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
         }
         int reserved = rs.getInt(3);
         OptionalInt reservedConcurrency = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(reserved);
-        return Optional.of(new FunctionDefinition(id, ConfigJson.readConfig(rs.getString(1)),
+        return Optional.of(new FunctionDefinition(id,
+            ConfigJson.readConfig(rs.getString(1), environmentKey, id, VersionedConfig.LATEST),
             ConfigJson.readMap(rs.getString(2)), reservedConcurrency, Instant.ofEpochMilli(rs.getLong(4))));
       }
     }
   }
 
-  private static FunctionDefinition requireFunction(Connection c, FunctionId id) throws SQLException {
+  private FunctionDefinition requireFunction(Connection c, FunctionId id) throws SQLException {
     return readFunction(c, id).orElseThrow(() -> StoreRules.notFound(id, null));
   }
 
@@ -757,7 +798,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
     }
   }
 
-  private static Optional<VersionedConfig> readVersion(Connection c, FunctionId id, long version)
+  private Optional<VersionedConfig> readVersion(Connection c, FunctionId id, long version)
       throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
         "SELECT config FROM versions WHERE account = ? AND name = ? AND version = ?")) {
@@ -766,27 +807,31 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
       st.setLong(3, version);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next()
-            ? Optional.of(new VersionedConfig(id, Long.toString(version), ConfigJson.readConfig(rs.getString(1))))
+            ? Optional.of(new VersionedConfig(id, Long.toString(version),
+                ConfigJson.readConfig(rs.getString(1), environmentKey, id, Long.toString(version))))
             : Optional.empty();
       }
     }
   }
 
-  private static Optional<VersionedConfig> newestVersion(Connection c, FunctionId id) throws SQLException {
+  private Optional<VersionedConfig> newestVersion(Connection c, FunctionId id) throws SQLException {
     try (PreparedStatement st = c.prepareStatement("SELECT version, config FROM versions"
         + " WHERE account = ? AND name = ? ORDER BY version DESC LIMIT 1")) {
       st.setString(1, id.account());
       st.setString(2, id.name());
       try (ResultSet rs = st.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new VersionedConfig(id, Long.toString(rs.getLong(1)), ConfigJson.readConfig(rs.getString(2))))
-            : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String version = Long.toString(rs.getLong(1));
+        return Optional.of(new VersionedConfig(id, version,
+            ConfigJson.readConfig(rs.getString(2), environmentKey, id, version)));
       }
     }
   }
 
   /** The $LATEST a version was published from: its configuration with the description $LATEST had then. */
-  private static FunctionConfig publishedFrom(Connection c, VersionedConfig version) throws SQLException {
+  private FunctionConfig publishedFrom(Connection c, VersionedConfig version) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
         "SELECT latest_description FROM versions WHERE account = ? AND name = ? AND version = ?")) {
       st.setString(1, version.function().account());
@@ -800,7 +845,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
   }
 
   /** Fails with NotFound unless {@code qualifier} is $LATEST or names a version or alias the function has. */
-  private static void requireQualifier(Connection c, FunctionId id, String qualifier) throws SQLException {
+  private void requireQualifier(Connection c, FunctionId id, String qualifier) throws SQLException {
     if (VersionedConfig.LATEST.equals(qualifier)) {
       return;
     }
@@ -814,7 +859,7 @@ public final class SqliteStore implements PetrelStore, QueuedEvents {
     }
   }
 
-  private static void requireVersions(Connection c, Alias alias) throws SQLException {
+  private void requireVersions(Connection c, Alias alias) throws SQLException {
     List<String> versions = new ArrayList<>();
     versions.add(alias.functionVersion());
     alias.routing().ifPresent(r -> versions.add(r.version()));

@@ -3,11 +3,13 @@ package io.petrel.persistence.cassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.petrel.deploy.testing.CassandraExtension;
 import io.petrel.deploy.testing.Keyspace;
 import io.petrel.deploy.testing.TestCassandra;
 import io.petrel.persistence.DailyUsage;
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -33,6 +35,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,13 +47,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(CassandraExtension.class)
 class CassandraStoreIT extends StoreContract {
+  private static final EnvironmentKey KEY =
+      EnvironmentKey.fromBase64("the test's key", EnvironmentKey.generate(), List.of());
   private static CassandraSettings settings;
   private static CassandraStore shared;
+  private static CqlSession cql;
+  private final List<CassandraStore> others = new ArrayList<>();
 
   @BeforeAll
   static void connect(TestCassandra cassandra, @Keyspace String keyspace) {
     settings = CassandraSettings.local(cassandra.contactPoint(), cassandra.localDatacenter(), keyspace);
-    shared = CassandraStore.connect(settings, Duration.ofMinutes(2));
+    shared = CassandraStore.connect(settings, KEY, Duration.ofMinutes(2));
+    cql = CqlSession.builder().addContactPoint(settings.contactPoints().get(0))
+        .withLocalDatacenter(settings.localDatacenter()).build();
   }
 
   @AfterAll
@@ -58,6 +67,37 @@ class CassandraStoreIT extends StoreContract {
     if (shared != null) {
       shared.close();
     }
+    if (cql != null) {
+      cql.close();
+    }
+  }
+
+  @AfterEach
+  void closeOthers() {
+    others.forEach(CassandraStore::close);
+  }
+
+  @Override
+  protected PetrelStore withEnvironmentKey(EnvironmentKey key) {
+    CassandraStore other = CassandraStore.connect(settings, key, Duration.ofMinutes(1));
+    others.add(other);
+    return other;
+  }
+
+  @Override
+  protected String storedConfigurations(FunctionId id) {
+    StringBuilder stored = new StringBuilder();
+    for (Row row : cql.execute(SimpleStatement.newInstance("SELECT latest, config FROM " + settings.keyspace()
+        + ".functions WHERE account = ? AND name = ?", id.account(), id.name()))) {
+      stored.append(row.getString("latest")).append('\n').append(row.getString("config")).append('\n');
+    }
+    return stored.toString();
+  }
+
+  @Override
+  protected void storeLatestAsIs(FunctionId id, String json) {
+    cql.execute(SimpleStatement.newInstance("UPDATE " + settings.keyspace() + ".functions SET latest = ?"
+        + " WHERE account = ? AND name = ?", json, id.account(), id.name()));
   }
 
   @Override
@@ -68,7 +108,7 @@ class CassandraStoreIT extends StoreContract {
   @Override
   protected PetrelStore reopen() {
     shared.close();
-    shared = CassandraStore.connect(settings, Duration.ofMinutes(1));
+    shared = CassandraStore.connect(settings, KEY, Duration.ofMinutes(1));
     return shared;
   }
 
@@ -77,7 +117,7 @@ class CassandraStoreIT extends StoreContract {
     FunctionId id = new FunctionId("acct-" + UUID.randomUUID(), "contended");
     await(shared.createFunction(new FunctionDefinition(id, config("v0"), Map.of(), OptionalInt.empty(),
         Instant.now())));
-    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore other = CassandraStore.connect(settings, KEY, Duration.ofMinutes(1))) {
       List<CompletableFuture<VersionedConfig>> publishes = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         String description = "change " + i;
@@ -113,7 +153,7 @@ class CassandraStoreIT extends StoreContract {
   @Test
   void two_stores_creating_a_url_for_one_qualifier_at_once_let_exactly_one_win() {
     String account = "acct-" + UUID.randomUUID();
-    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore other = CassandraStore.connect(settings, KEY, Duration.ofMinutes(1))) {
       for (int round = 0; round < 5; round++) {
         FunctionId id = new FunctionId(account, "web-" + round);
         await(shared.createFunction(new FunctionDefinition(id, config("v0"), Map.of(), OptionalInt.empty(),
@@ -155,7 +195,7 @@ class CassandraStoreIT extends StoreContract {
     String account = "acct-" + UUID.randomUUID();
     Instant t0 = Instant.parse("2025-05-01T00:00:00Z");
     await(shared.putRule(new ScheduleRule(account, "contended", "rate(1 minute)", "ENABLED", null, t0, t0, t0)));
-    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore other = CassandraStore.connect(settings, KEY, Duration.ofMinutes(1))) {
       for (int round = 1; round <= 10; round++) {
         Instant tick = t0.plusSeconds(60L * round);
         // Every claim is under way before any is awaited: they race in Cassandra, not in this thread.
@@ -176,7 +216,7 @@ class CassandraStoreIT extends StoreContract {
   void a_rule_deleted_while_another_store_puts_targets_is_either_kept_with_them_or_gone_without_them() {
     String account = "acct-" + UUID.randomUUID();
     Instant t0 = Instant.parse("2025-05-01T00:00:00Z");
-    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore other = CassandraStore.connect(settings, KEY, Duration.ofMinutes(1))) {
       for (int round = 0; round < 10; round++) {
         String name = "rule-" + round;
         ScheduleRule rule = new ScheduleRule(account, name, "rate(1 hour)", "ENABLED", null, t0, t0, t0);
@@ -228,7 +268,7 @@ class CassandraStoreIT extends StoreContract {
     String account = "acct-" + UUID.randomUUID();
     FunctionId id = new FunctionId(account, "shared");
     Instant start = Instant.parse("2025-06-01T10:00:00Z");
-    try (CassandraStore other = CassandraStore.connect(settings, Duration.ofMinutes(1))) {
+    try (CassandraStore other = CassandraStore.connect(settings, KEY, Duration.ofMinutes(1))) {
       for (int i = 0; i < 30; i++) {
         (i % 3 == 0 ? other : shared).record(new InvocationRecord("req-" + i, id, "$LATEST", "$LATEST",
             start.plusSeconds(i), 9.5, 10, 512, 40, Optional.empty(), "Success", Optional.empty()));
@@ -245,7 +285,7 @@ class CassandraStoreIT extends StoreContract {
     FunctionId id = new FunctionId("acct-" + UUID.randomUUID(), "bursty");
     Instant start = Instant.parse("2025-07-01T08:00:00Z");
     int handed = 2_000;
-    try (CassandraStore small = CassandraStore.connect(settings.withBufferLimit(10), Duration.ofMinutes(1))) {
+    try (CassandraStore small = CassandraStore.connect(settings.withBufferLimit(10), KEY, Duration.ofMinutes(1))) {
       for (int i = 0; i < handed; i++) {
         small.record(new InvocationRecord("req-" + i, id, "$LATEST", "$LATEST", start.plusMillis(i), 1.0, 1, 128,
             30, Optional.empty(), "Success", Optional.empty()));
@@ -270,7 +310,7 @@ class CassandraStoreIT extends StoreContract {
         "datacenter1", "nowhere");
 
     Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
-        () -> CassandraStore.connect(nowhere, Duration.ofSeconds(3)));
+        () -> CassandraStore.connect(nowhere, KEY, Duration.ofSeconds(3)));
 
     assertThat(failure).isInstanceOf(io.petrel.persistence.StoreException.Unavailable.class)
         .hasMessageContaining("127.0.0.1:" + closedPort)

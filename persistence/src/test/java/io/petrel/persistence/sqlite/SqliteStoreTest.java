@@ -2,6 +2,7 @@ package io.petrel.persistence.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.petrel.persistence.EnvironmentKey;
 import io.petrel.persistence.FunctionConfig;
 import io.petrel.persistence.FunctionDefinition;
 import io.petrel.persistence.FunctionId;
@@ -60,6 +61,82 @@ class SqliteStoreTest extends StoreContract {
     current.close();
     current = SqliteStore.open(file);
     return current;
+  }
+
+  @Override
+  protected PetrelStore withEnvironmentKey(EnvironmentKey key) {
+    current.close();
+    current = SqliteStore.open(file, key);
+    return current;
+  }
+
+  @Override
+  protected String storedConfigurations(FunctionId id) throws Exception {
+    StringBuilder stored = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(url())) {
+      for (String sql : List.of("SELECT latest FROM functions WHERE account = ? AND name = ?",
+          "SELECT config FROM versions WHERE account = ? AND name = ?")) {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+          st.setString(1, id.account());
+          st.setString(2, id.name());
+          try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+              stored.append(rs.getString(1)).append('\n');
+            }
+          }
+        }
+      }
+    }
+    return stored.toString();
+  }
+
+  @Override
+  protected void storeLatestAsIs(FunctionId id, String json) throws Exception {
+    try (Connection c = DriverManager.getConnection(url());
+        PreparedStatement st = c.prepareStatement("UPDATE functions SET latest = ? WHERE account = ? AND name = ?")) {
+      st.setString(1, json);
+      st.setString(2, id.account());
+      st.setString(3, id.name());
+      assertThat(st.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void the_database_file_does_not_contain_environment_values_and_the_key_file_beside_it_is_private()
+      throws Exception {
+    String secret = "secret-" + java.util.UUID.randomUUID();
+    FunctionId id = new FunctionId("acct-file", "vault");
+    FunctionConfig config = new FunctionConfig("python3.12", "app.handler", "role", "", 3, 128,
+        Map.of("SECRET", secret), null, Sha256.hex(new byte[] {1}), 1, "revision-1", Instant.EPOCH);
+    await(store.createFunction(new FunctionDefinition(id, config, null, null, Instant.EPOCH)));
+    await(store.publishVersion(id, null, null, "version-revision-1", Instant.EPOCH));
+    current.close();
+
+    byte[] secretBytes = secret.getBytes(StandardCharsets.UTF_8);
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (Path f : files.toList()) {
+        assertThat(indexOf(java.nio.file.Files.readAllBytes(f), secretBytes)).as("%s", f).isEqualTo(-1);
+      }
+    }
+    Path keyFile = dir.resolve(SqliteStore.KEY_FILE);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+        keyFile))).isEqualTo("rw-------");
+
+    current = SqliteStore.open(file);
+    assertThat(await(current.getVersion(id, 1)).orElseThrow().config().environment()).containsEntry("SECRET", secret);
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @AfterEach
