@@ -79,7 +79,8 @@ public final class Gateway {
     Map<String, Route> accounts = new ConcurrentHashMap<>();
     Function<String, Route> apiOf = account -> accounts.computeIfAbsent(account, a -> {
       Route api = new ControlPlaneRoutes(ctx.forAccount(a), clusterStatus, materializer).route();
-      return metrics == null ? api : new MetricsRoute(metrics).route().orElse(api);
+      return metrics == null ? api : new MetricsRoute(auth.required() ? MetricsRoute.ofAccount(metrics, a) : metrics)
+          .route().orElse(api);
     });
     var open = new ControlPlaneRoutes(ctx, clusterStatus, materializer).openRoute();
     var urls = new FunctionUrlRoutes(ctx, settings.urlDomain(), materializer, authentication).route();

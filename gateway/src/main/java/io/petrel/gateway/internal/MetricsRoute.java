@@ -28,6 +28,23 @@ public final class MetricsRoute extends AllDirectives {
     this.scrape = scrape;
   }
 
+  /**
+   * The meters one account may see: samples of other accounts' functions (those with another {@code account}
+   * label) are left out; the node's own meters, which carry no account, stay.
+   */
+  public static Supplier<String> ofAccount(Supplier<String> scrape, String account) {
+    String own = "account=\"" + account + "\"";
+    return () -> {
+      StringBuilder out = new StringBuilder();
+      for (String line : scrape.get().split("\n")) {
+        if (line.startsWith("#") || !line.contains("account=\"") || line.contains(own)) {
+          out.append(line).append('\n');
+        }
+      }
+      return out.toString();
+    };
+  }
+
   public Route route() {
     return path("metrics", () -> get(() -> complete(HttpResponse.create()
         .withEntity(HttpEntities.create(TEXT_FORMAT, scrape.get().getBytes(StandardCharsets.UTF_8))))));
