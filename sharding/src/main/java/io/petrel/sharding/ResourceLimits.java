@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * moments (bwrap setting up the sandbox) is not limited. bwrap forks at once, so {@code add} also moves the
  * children the process has forked by then: nothing started before the move escapes the group. The pid limit
  * also counts the sandbox's own processes (bwrap's monitor and its pid 1). Closing a group first sets its pid
- * limit to 0, so a fork bomb cannot refill it while it is being emptied.
+ * limit to 0, so a fork bomb cannot refill it while it is being emptied, and lifts its CPU quota, so that what
+ * is killed is not throttled on its way out.
  */
 public final class ResourceLimits implements AutoCloseable {
   /** One controller: the parent group environment groups go in, on cgroup v1 or v2. */
@@ -277,6 +278,9 @@ public final class ResourceLimits implements AutoCloseable {
 
   private static void killAll(Path dir) {
     writeIfPresent(dir.resolve("pids.max"), "0"); // nothing in it can fork any more
+    // throttled processes take as long to die as to run: a fork bomb's thousand copies share one CPU quota
+    writeIfPresent(dir.resolve("cpu.cfs_quota_us"), "-1");
+    writeIfPresent(dir.resolve("cpu.max"), "max");
     if (writeIfPresent(dir.resolve("cgroup.kill"), "1")) { // v2 on kernels from 5.14
       return;
     }
