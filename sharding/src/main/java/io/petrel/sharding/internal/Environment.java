@@ -121,21 +121,38 @@ public final class Environment {
       }
     }
     Path pidFile = logFile.resolveSibling(logFile.getFileName() + ".pasta");
-    Files.deleteIfExists(pidFile);
-    Process pasta = spawn(new ProcessBuilder(network.pastaCommand(namespacePid, port, pidFile))
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())));
+    Path pastaLog = logFile.resolveSibling(logFile.getFileName() + ".pasta.log");
+    Process pasta = null;
     try {
-      while (!Files.isRegularFile(pidFile) || Files.size(pidFile) == 0) {
-        awaitStep(sandbox, pasta, deadline, "pasta did not connect it");
+      for (int attempt = 1; pasta == null; attempt++) { // pasta has been seen to exit at start now and then
+        Files.deleteIfExists(pidFile);
+        Process started = spawn(new ProcessBuilder(network.pastaCommand(namespacePid, port, pidFile))
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectErrorStream(true).redirectOutput(pastaLog.toFile()));
+        try {
+          while (!Files.isRegularFile(pidFile) || Files.size(pidFile) == 0) {
+            awaitStep(sandbox, started, deadline, "pasta did not connect it");
+          }
+          pasta = started;
+        } catch (IOException e) {
+          boolean exitedAtStart = !started.isAlive();
+          started.destroyForcibly();
+          if (!exitedAtStart || !sandbox.isAlive() || attempt == 3) {
+            String said = Files.exists(pastaLog) ? Files.readString(pastaLog).strip() : "";
+            throw new IOException(e.getMessage() + (said.isEmpty() ? "" : ": " + said), e);
+          }
+        }
       }
       sandbox.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
       sandbox.getOutputStream().close();
     } catch (IOException e) {
-      pasta.destroyForcibly();
+      if (pasta != null) {
+        pasta.destroyForcibly();
+      }
       throw e;
     } finally {
       Files.deleteIfExists(pidFile);
+      Files.deleteIfExists(pastaLog);
     }
     sandbox.onExit().thenRun(pasta::destroyForcibly);
     return pasta;
