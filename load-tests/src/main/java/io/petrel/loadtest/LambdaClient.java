@@ -75,6 +75,14 @@ final class LambdaClient {
     return ids;
   }
 
+  /** Creates a function from {@code code} with the given MemorySize and Timeout. */
+  void createFunction(String name, String runtime, NoopFunction code, int memoryMb, int timeoutSeconds) {
+    ObjectNode body = createBody(name, runtime, code);
+    body.put("MemorySize", memoryMb);
+    body.put("Timeout", timeoutSeconds);
+    expect(send(request(API).POST(json(body)).build()), 201, 200, "CreateFunction " + name);
+  }
+
   void createFunction(String name, String runtime, NoopFunction code) {
     ObjectNode body = createBody(name, runtime, code);
     expect(send(request(API).POST(json(body)).build()), 201, 200, "CreateFunction " + name);
@@ -105,6 +113,26 @@ final class LambdaClient {
     if (status.equals("Failed")) {
       throw new BenchmarkException("UpdateFunctionConfiguration " + name + " failed: " + describe(response));
     }
+  }
+
+  /** How one call ended: its time, and the function error's errorType, or null when it succeeded. */
+  record Ended(long nanos, String errorType) {}
+
+  /** Invokes synchronously with an empty JSON object; a function error is an outcome, a non-200 answer throws. */
+  Ended invokeExpectingErrors(String name) {
+    HttpRequest request = request(API + "/" + encode(name) + "/invocations")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(PAYLOAD)).build();
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response = send(request);
+    long nanos = System.nanoTime() - start;
+    if (response.statusCode() != 200) {
+      throw new BenchmarkException("Invoke " + name + " answered " + describe(response));
+    }
+    if (response.headers().firstValue("X-Amz-Function-Error").isEmpty()) {
+      return new Ended(nanos, null);
+    }
+    String type = field(response.body(), "errorType");
+    return new Ended(nanos, type.isEmpty() ? "Unhandled" : type);
   }
 
   /** Invokes synchronously with an empty JSON object; a function error or any non-200 answer throws. */

@@ -23,7 +23,8 @@ record NoopFunction(String handler, byte[] zip) {
     throw new IllegalArgumentException("no no-op function for runtime " + runtimeId);
   }
 
-  private static byte[] zip(String fileName, String source) {
+  /** A deployment zip holding one source file. */
+  static byte[] zip(String fileName, String source) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       zip.putNextEntry(new ZipEntry(fileName));

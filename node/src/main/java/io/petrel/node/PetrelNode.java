@@ -146,6 +146,15 @@ public final class PetrelNode {
       } else {
         log.info("sandbox: {}", sandbox.get().describe());
       }
+      if (sandbox.isPresent() && engine.isolateNetwork() && sandbox.get().network().isPresent()) {
+        log.info("network: {}", sandbox.get().network().get().describe());
+      } else if (sandbox.isPresent()) {
+        log.warn("NO NETWORK ISOLATION: environments share this machine's network and can reach its local"
+            + " services (this node's gateway and cluster port, other environments' Runtime APIs, a local store). {}",
+            !engine.isolateNetwork() ? "petrel.sharding.sandbox.isolate-network is off."
+                : sandbox.get().userMode() != Sandbox.UserMode.SETPRIV ? "It needs a node running as root."
+                : "Install pasta: apt-get install passt");
+      }
       log.info("resource limits: {}", limits.describe());
       MemoryBudget memory = new MemoryBudget(engine.memoryBudgetMb());
       NodeMetrics metrics = new NodeMetrics();

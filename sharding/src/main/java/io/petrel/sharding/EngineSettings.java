@@ -12,6 +12,9 @@ public record EngineSettings(
     long memoryBudgetMb,
     long tmpBytes,
     int maxProcesses,
+    double minCpus,
+    boolean isolateNetwork,
+    java.util.List<String> denyNetworks,
     String region) {
 
   /** "auto" is a share of the machine's physical memory; anything else a size such as 8GiB. */
@@ -34,6 +37,9 @@ public record EngineSettings(
         memoryBudgetMb(c.getString("memory-budget"), c.getDouble("memory-budget-share")),
         c.getBytes("tmp-size"),
         c.getInt("max-processes"),
+        c.getDouble("min-cpus"),
+        c.getBoolean("sandbox.isolate-network"),
+        c.getStringList("sandbox.deny-networks").stream().map(NetworkIsolation::cidr).toList(),
         root.getString("petrel.gateway.region"));
   }
 }

@@ -15,33 +15,41 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * Memory and process-count limits for execution environments, with cgroups. {@link #detect} finds a writable
- * {@code memory} and {@code pids} controller (cgroup v2 where it offers them, else the v1 hierarchies) and sets up
+ * Memory, process-count and CPU limits for execution environments, with cgroups. {@link #detect} finds a writable
+ * {@code memory}, {@code pids} and {@code cpu} controller (cgroup v2 where it offers them, else the v1 hierarchies) and sets up
  * a parent group named {@code groupName} under the node's own cgroup where it may (so limits on the node still
  * hold), else at the top of the hierarchy. {@link #create} makes one group per environment below it: v1
  * {@code memory.limit_in_bytes} (and {@code memory.memsw.limit_in_bytes} when present, so swap cannot bypass it)
- * and {@code pids.max}; v2 {@code memory.max}, {@code memory.swap.max=0}, {@code memory.oom.group=1} and
- * {@code pids.max}. A controller that is not writable here is simply not limited: {@link #memoryLimited()},
- * {@link #pidsLimited()} and {@link #describe()} say so, and the group methods then do nothing. On v2 the node
+ * {@code pids.max} and a CFS quota per 100 ms period ({@code cpu.cfs_quota_us}); v2 {@code memory.max},
+ * {@code memory.swap.max=0}, {@code memory.oom.group=1}, {@code pids.max} and {@code cpu.max}. A controller that
+ * is not writable here is simply not limited: {@link #memoryLimited()}, {@link #pidsLimited()},
+ * {@link #cpuLimited()} and {@link #describe()} say so, and the group methods then do nothing. On v2 the node
  * cannot enable controllers below a cgroup holding processes, its own included: it needs the top (root) or a
  * delegated empty cgroup.
  *
  * <p>A process joins its group by {@link Group#add} right after it was started, so what it does in its first
  * moments (bwrap setting up the sandbox) is not limited. bwrap forks at once, so {@code add} also moves the
  * children the process has forked by then: nothing started before the move escapes the group. The pid limit
- * also counts the sandbox's own processes (bwrap's monitor and its pid 1).
+ * also counts the sandbox's own processes (bwrap's monitor and its pid 1). Closing a group first sets its pid
+ * limit to 0, so a fork bomb cannot refill it while it is being emptied, and lifts its CPU quota, so that what
+ * is killed is not throttled on its way out.
  */
 public final class ResourceLimits implements AutoCloseable {
   /** One controller: the parent group environment groups go in, on cgroup v1 or v2. */
   private record Controller(boolean v2, Path parent, boolean created) {
   }
 
+  /** The CFS period a CPU quota is counted in, in microseconds (the kernel's default). */
+  static final long CPU_PERIOD_US = 100_000;
+
   private final Controller memory;
   private final Controller pids;
+  private final Controller cpu;
 
-  private ResourceLimits(Controller memory, Controller pids) {
+  private ResourceLimits(Controller memory, Controller pids, Controller cpu) {
     this.memory = memory;
     this.pids = pids;
+    this.cpu = cpu;
   }
 
   /** Finds what this machine lets us limit; never fails (an unusable controller is reported as not limited). */
@@ -52,7 +60,7 @@ public final class ResourceLimits implements AutoCloseable {
     List<String> mounts = lines(Path.of("/proc/self/mountinfo"));
     List<String> own = lines(Path.of("/proc/self/cgroup"));
     return new ResourceLimits(controller("memory", groupName, mounts, own),
-        controller("pids", groupName, mounts, own));
+        controller("pids", groupName, mounts, own), controller("cpu", groupName, mounts, own));
   }
 
   public boolean memoryLimited() {
@@ -63,19 +71,40 @@ public final class ResourceLimits implements AutoCloseable {
     return pids != null;
   }
 
+  public boolean cpuLimited() {
+    return cpu != null;
+  }
+
+  /**
+   * The CPUs a function of {@code memoryMb} gets: as on Lambda, 1769 MB buy one CPU, but never less than
+   * {@code minCpus}. E.g. 128 MB with a floor of 1 get 1 CPU, 3538 MB get 2.
+   */
+  public static double cpus(int memoryMb, double minCpus) {
+    return Math.max(minCpus, memoryMb / 1769.0);
+  }
+
   /** One line for the node's startup log. */
   public String describe() {
     java.util.function.BiFunction<String, Controller, String> one = (name, c) -> c == null ? name
         + " not limited (no writable " + name + " controller)" : name + " limited with cgroup " + (c.v2 ? "v2" : "v1")
         + " under " + c.parent;
-    return "cgroups: " + one.apply("memory", memory) + "; " + one.apply("pids", pids);
+    return "cgroups: " + one.apply("memory", memory) + "; " + one.apply("pids", pids) + "; "
+        + one.apply("cpu", cpu);
   }
 
-  /** A new group for one environment (a stale one of the same name is emptied and replaced). */
+  /** A new group for one environment, without a CPU limit. */
   public Group create(String envId, long memoryBytes, int maxPids) throws IOException {
+    return create(envId, memoryBytes, maxPids, 0);
+  }
+
+  /**
+   * A new group for one environment (a stale one of the same name is emptied and replaced), limited to
+   * {@code cpus} CPUs of time when that is positive.
+   */
+  public Group create(String envId, long memoryBytes, int maxPids, double cpus) throws IOException {
     String name = envId.replaceAll("[^A-Za-z0-9_.-]", "_");
     Group group = new Group(memory == null ? null : memory.parent.resolve(name),
-        pids == null ? null : pids.parent.resolve(name));
+        pids == null ? null : pids.parent.resolve(name), cpu == null || cpus <= 0 ? null : cpu.parent.resolve(name));
     try {
       for (Path dir : group.dirs()) {
         if (Files.isDirectory(dir)) {
@@ -95,6 +124,15 @@ public final class ResourceLimits implements AutoCloseable {
       if (pids != null) {
         write(group.pids.resolve("pids.max"), Integer.toString(maxPids));
       }
+      if (group.cpu != null) {
+        long quota = Math.max(1000, (long) (cpus * CPU_PERIOD_US));
+        if (cpu.v2) {
+          write(group.cpu.resolve("cpu.max"), quota + " " + CPU_PERIOD_US);
+        } else {
+          write(group.cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
+          write(group.cpu.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+        }
+      }
     } catch (IOException e) {
       group.close();
       throw e;
@@ -105,21 +143,28 @@ public final class ResourceLimits implements AutoCloseable {
   /** Removes the parent groups detect created, if they are empty. */
   @Override
   public void close() {
-    Stream.of(memory, pids).filter(c -> c != null && c.created).forEach(c -> c.parent.toFile().delete());
+    Stream.of(memory, pids, cpu).filter(c -> c != null && c.created).forEach(c -> c.parent.toFile().delete());
   }
 
-  /** The cgroup(s) of one environment: v1 has one per controller, v2 one for both. */
+  /** The cgroup(s) of one environment: v1 has one per controller, v2 one for all. */
   public static final class Group implements AutoCloseable {
     private final Path memory;
     private final Path pids;
+    private final Path cpu;
 
-    private Group(Path memory, Path pids) {
+    private Group(Path memory, Path pids, Path cpu) {
       this.memory = memory;
       this.pids = pids;
+      this.cpu = cpu;
     }
 
     List<Path> dirs() {
-      return Stream.of(memory, pids).filter(Objects::nonNull).distinct().toList();
+      return Stream.of(memory, pids, cpu).filter(Objects::nonNull).distinct().toList();
+    }
+
+    /** Whether a fork or clone in this group failed at its pid limit. */
+    public boolean pidLimitReached() {
+      return pids != null && field(pids.resolve("pids.events"), "max").orElse(0L) > 0;
     }
 
     /** Moves a process, and the children it has already forked, into this group. */
@@ -215,8 +260,11 @@ public final class ResourceLimits implements AutoCloseable {
         write(base.resolve("cgroup.subtree_control"), "+" + name); // EBUSY when base holds processes
         Files.createDirectories(parent);
         write(parent.resolve("cgroup.subtree_control"), "+" + name);
-      } else if (!Files.isWritable(Files.createDirectories(parent).resolve(name.equals("memory")
-          ? "memory.limit_in_bytes" : "pids.max"))) {
+      } else if (!Files.isWritable(Files.createDirectories(parent).resolve(switch (name) {
+        case "memory" -> "memory.limit_in_bytes";
+        case "cpu" -> "cpu.cfs_quota_us";
+        default -> "pids.max";
+      }))) {
         throw new IOException("read-only");
       }
       return new Controller(v2, parent, created);
@@ -229,6 +277,10 @@ public final class ResourceLimits implements AutoCloseable {
   }
 
   private static void killAll(Path dir) {
+    writeIfPresent(dir.resolve("pids.max"), "0"); // nothing in it can fork any more
+    // throttled processes take as long to die as to run: a fork bomb's thousand copies share one CPU quota
+    writeIfPresent(dir.resolve("cpu.cfs_quota_us"), "-1");
+    writeIfPresent(dir.resolve("cpu.max"), "max");
     if (writeIfPresent(dir.resolve("cgroup.kill"), "1")) { // v2 on kernels from 5.14
       return;
     }

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * {@code /var/task} (read-only, also the working directory), a private size-limited tmpfs at {@code /tmp}, its
  * own {@code /proc} and a minimal {@code /dev}. Nothing else of the host is visible: not {@code /root},
  * {@code /work}, the host's {@code /tmp} or the node's data folder. It gets new PID, IPC, UTS (hostname
- * {@value #HOSTNAME}) and, where possible, cgroup namespaces, a new session, and dies with the node. It keeps the
- * host network namespace on purpose: the runtime calls its Runtime API on 127.0.0.1.
+ * {@value #HOSTNAME}) and, where possible, cgroup namespaces, a new session, and dies with the node. Given denied
+ * networks, it also gets its own network namespace with outbound access only ({@link NetworkIsolation}; the
+ * runtime still calls its Runtime API on 127.0.0.1); otherwise it keeps the host's network namespace.
  *
  * <p>User: when the node runs as root, the process runs as the real host uid/gid {@value #UID} with no
  * capabilities, switched by {@code setpriv} inside the sandbox, so everything bound in must be world-readable
@@ -50,12 +51,18 @@ public final class Sandbox {
   private final UserMode userMode;
   private final String setpriv;
   private final boolean tmpSize;
+  private final Optional<NetworkIsolation> network;
 
   Sandbox(String bwrap, UserMode userMode, String setpriv, boolean tmpSize) {
+    this(bwrap, userMode, setpriv, tmpSize, Optional.empty());
+  }
+
+  Sandbox(String bwrap, UserMode userMode, String setpriv, boolean tmpSize, Optional<NetworkIsolation> network) {
     this.bwrap = bwrap;
     this.userMode = userMode;
     this.setpriv = setpriv;
     this.tmpSize = tmpSize;
+    this.network = network;
   }
 
   /** Finds a working bwrap and the best working user mode; empty when bwrap is absent or cannot run here. */
@@ -68,7 +75,8 @@ public final class Sandbox {
     List<Sandbox> candidates = new ArrayList<>();
     if (isRoot()) {
       onPath("setpriv").filter(p -> p.startsWith("/usr/") || p.startsWith("/bin/"))
-          .ifPresent(p -> candidates.add(new Sandbox(bwrap.get(), UserMode.SETPRIV, p, size)));
+          .ifPresent(p -> candidates.add(new Sandbox(bwrap.get(), UserMode.SETPRIV, p, size,
+              NetworkIsolation.detect(p))));
       candidates.add(new Sandbox(bwrap.get(), UserMode.USER_NAMESPACE, null, size));
     } else {
       candidates.add(new Sandbox(bwrap.get(), UserMode.SAME_USER, null, size));
@@ -86,6 +94,14 @@ public final class Sandbox {
     return userMode;
   }
 
+  /**
+   * How environments get their own network namespace; empty when they share the host's: pasta or ip is
+   * missing, or the node is not root (only a root node can keep the function from owning its namespace).
+   */
+  public Optional<NetworkIsolation> network() {
+    return network;
+  }
+
   /** For the node's startup log. */
   public String describe() {
     return "bubblewrap sandbox (" + bwrap + ", " + switch (userMode) {
@@ -95,12 +111,23 @@ public final class Sandbox {
     } + (tmpSize ? "" : ", /tmp not size-limited: bwrap before 0.7") + ")";
   }
 
+  /** {@link #wrap(List, Path, List, long, Optional)} in the host's network namespace. */
+  public List<String> wrap(List<String> command, Path taskRoot, List<Path> readOnlyPaths, long tmpBytes) {
+    return wrap(command, taskRoot, readOnlyPaths, tmpBytes, Optional.empty());
+  }
+
   /**
    * The command line that runs {@code command} (paths as seen inside the sandbox) with {@code taskRoot} at
    * {@code /var/task}, each of {@code readOnlyPaths} (absolute, existing) read-only at the same path, and a
-   * {@code tmpBytes} tmpfs at {@code /tmp}. The caller's environment variables pass through unchanged.
+   * {@code tmpBytes} tmpfs at {@code /tmp}. The caller's environment variables pass through unchanged. With
+   * {@code deniedNetworks}, the process gets its own network namespace where those networks are refused, and
+   * waits on its stdin until {@link NetworkIsolation} connected it (see there); this needs {@link #network()}.
    */
-  public List<String> wrap(List<String> command, Path taskRoot, List<Path> readOnlyPaths, long tmpBytes) {
+  public List<String> wrap(List<String> command, Path taskRoot, List<Path> readOnlyPaths, long tmpBytes,
+      Optional<List<String>> deniedNetworks) {
+    if (deniedNetworks.isPresent() && network.isEmpty()) {
+      throw new IllegalStateException("this sandbox cannot give environments their own network");
+    }
     if (command.isEmpty() || tmpBytes <= 0) {
       throw new IllegalArgumentException("a command and a positive /tmp size are required");
     }
@@ -145,11 +172,15 @@ public final class Sandbox {
     }
     args.addAll(List.of("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--hostname", HOSTNAME, "--die-with-parent", "--new-session", "--chdir", TASK_ROOT));
+    if (deniedNetworks.isPresent()) {
+      args.add("--unshare-net");
+    }
     if (userMode == UserMode.USER_NAMESPACE) { // (a non-root sandbox user gets no capabilities from bwrap)
       args.addAll(List.of("--unshare-user", "--uid", Integer.toString(UID), "--gid", Integer.toString(UID),
           "--disable-userns"));
     }
     args.add("--");
+    deniedNetworks.ifPresent(denied -> args.addAll(network.get().prologue(denied)));
     if (userMode == UserMode.SETPRIV) {
       args.addAll(List.of(setpriv, "--reuid=" + UID, "--regid=" + UID, "--clear-groups", "--inh-caps=-all",
           "--bounding-set=-all", "--"));
@@ -200,11 +231,10 @@ public final class Sandbox {
     }
   }
 
-  private static Optional<String> onPath(String name) {
+  static Optional<String> onPath(String name) {
     String path = System.getenv().getOrDefault("PATH", "");
     List<String> dirs = new ArrayList<>(List.of(path.split(":")));
-    dirs.add("/usr/bin");
-    dirs.add("/bin");
+    dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
     return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
         .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).map(p -> p.toAbsolutePath().toString())
         .findFirst();

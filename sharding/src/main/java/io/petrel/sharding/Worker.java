@@ -30,9 +30,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Owns one execution environment of one function version. It is created with its first invocation (a cold
  * start: fetch code, start the runtime, wait for its first poll), then runs one invocation at a time. It
- * enforces the timeout (the environment is destroyed), turns a crash into Runtime.ExitError, writes START / END /
- * REPORT log lines, the log lines and an invocation record (counted in the entity's meters as it is written), and
- * tells its entity when it is free or gone.
+ * enforces the timeout (the environment is destroyed), turns a crash into Runtime.ExitError, retires an environment
+ * that reached its process limit once its invocation is over, writes START / END / REPORT log lines, the log lines
+ * and an invocation record (counted in the entity's meters as it is written), and tells its entity when it is free
+ * or gone.
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
@@ -117,42 +118,59 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
           boolean sandboxed = services.sandbox().isPresent();
           LaunchPlan plan = LaunchPlan.of(runtime, spec.function(), spec.version(), spec.config(), taskRoot,
               sandboxed, services.runtimeFiles(), api.address(), services.settings().region(), logStream);
+          Optional<NetworkIsolation> network = services.settings().isolateNetwork()
+              ? services.sandbox().flatMap(Sandbox::network) : Optional.empty();
           List<String> command = plan.command();
           if (sandboxed) {
             List<Path> readOnly = new ArrayList<>(List.of(services.runtimeFiles()));
             runtime.interpreter().map(Worker::installFolder).ifPresent(readOnly::add);
-            command = services.sandbox().get().wrap(command, taskRoot, readOnly, services.settings().tmpBytes());
+            command = services.sandbox().get().wrap(command, taskRoot, readOnly, services.settings().tmpBytes(),
+                network.map(n -> NetworkIsolation.deniedNetworks(services.settings().denyNetworks())));
           }
-          Environment env;
-          Optional<ResourceLimits.Group> group = Optional.empty();
-          try {
-            if (services.limits().memoryLimited() || services.limits().pidsLimited()) {
-              group = Optional.of(services.limits().create(UUID.randomUUID().toString(),
-                  (long) spec.config().memorySizeMb() << 20, services.settings().maxProcesses()));
-            }
-            env = Environment.start(command, plan.environment(), plan.workingDir(), api,
-                services.environmentLogs().resolve(UUID.randomUUID() + ".log"), group);
-          } catch (Exception e) {
-            group.ifPresent(ResourceLimits.Group::close);
-            api.close();
-            return CompletableFuture.completedFuture((Command) new StartFailed("Runtime.InvalidEntrypoint",
-                "The runtime could not be started: " + e.getMessage(), null));
-          }
-          CompletableFuture<Command> outcome = new CompletableFuture<>();
-          api.firstPoll().thenRun(() -> outcome.complete(
-              new Started(env, (System.nanoTime() - env.startedNanos()) / 1e6)));
-          api.initError().thenAccept(body -> {
-            outcome.complete(new StartFailed(errorTypeOf(body, "Runtime.InitError"), null, body));
-            env.destroy();
-          });
-          env.exited().thenAccept(p -> {
-            boolean oom = env.oomKilled();
-            env.destroy();
-            outcome.complete(new StartFailed(oom ? "Runtime.OutOfMemory" : "Runtime.ExitError", exitMessage(
-                firstRequestId, p.exitValue(), oom, spec.config().memorySizeMb()), null));
-          });
-          return outcome;
+          List<String> wrapped = command;
+          // starting and connecting the process blocks for a moment: not on the actor's thread
+          return CompletableFuture.supplyAsync(() -> startEnvironment(wrapped, plan, api, network), services.io())
+              .thenCompose(started -> started instanceof Environment env ? awaitInit(env, firstRequestId)
+                  : CompletableFuture.completedFuture((Command) started));
         }));
+  }
+
+  /** The started environment, or a StartFailed. */
+  private Object startEnvironment(List<String> command, LaunchPlan plan, RuntimeApi api,
+      Optional<NetworkIsolation> network) {
+    Optional<ResourceLimits.Group> group = Optional.empty();
+    try {
+      if (services.limits().memoryLimited() || services.limits().pidsLimited() || services.limits().cpuLimited()) {
+        group = Optional.of(services.limits().create(UUID.randomUUID().toString(),
+            (long) spec.config().memorySizeMb() << 20, services.settings().maxProcesses(),
+            ResourceLimits.cpus(spec.config().memorySizeMb(), services.settings().minCpus())));
+      }
+      return Environment.start(command, plan.environment(), plan.workingDir(), api,
+          services.environmentLogs().resolve(UUID.randomUUID() + ".log"), group, network);
+    } catch (Exception e) {
+      group.ifPresent(ResourceLimits.Group::close);
+      api.close();
+      return new StartFailed("Runtime.InvalidEntrypoint", "The runtime could not be started: " + e.getMessage(),
+          null);
+    }
+  }
+
+  /** Started once the runtime first polls its Runtime API; StartFailed when it reports an error or exits. */
+  private CompletionStage<Command> awaitInit(Environment env, String firstRequestId) {
+    CompletableFuture<Command> outcome = new CompletableFuture<>();
+    env.api().firstPoll().thenRun(() -> outcome.complete(
+        new Started(env, (System.nanoTime() - env.startedNanos()) / 1e6)));
+    env.api().initError().thenAccept(body -> {
+      outcome.complete(new StartFailed(errorTypeOf(body, "Runtime.InitError"), null, body));
+      env.destroy();
+    });
+    env.exited().thenAccept(p -> {
+      boolean oom = env.oomKilled();
+      env.destroy();
+      outcome.complete(new StartFailed(oom ? "Runtime.OutOfMemory" : "Runtime.ExitError", exitMessage(
+          firstRequestId, p.exitValue(), oom, spec.config().memorySizeMb()), null));
+    });
+    return outcome;
   }
 
   @Override
@@ -227,8 +245,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
               + " bytes)."));
       name = "FunctionError";
     }
-    finish(outcome, name, true);
-    return this;
+    // an environment whose processes filled its pid limit (a fork bomb) cannot be trusted with the next call
+    boolean reusable = !environment.pidLimitReached();
+    finish(outcome, name, reusable);
+    return reusable ? this : Behaviors.stopped();
   }
 
   private Behavior<Command> onExited(Exited exited) {

@@ -1,5 +1,6 @@
 package io.petrel.sharding.internal;
 
+import io.petrel.sharding.NetworkIsolation;
 import io.petrel.sharding.ResourceLimits;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -18,22 +19,27 @@ import java.util.concurrent.CompletionStage;
  * written, to one log file; {@link #newLogLines()} returns what was completed since the last call. A write is in
  * the file as soon as the process made it, so every line printed before a runtime posted its response is there
  * when the response arrives: no reader thread to wait for.
+ *
+ * <p>A process sandboxed with its own network namespace waits until the node has connected it: this class starts
+ * pasta for it (see {@link NetworkIsolation}) and stops pasta when the environment ends.
  */
 public final class Environment {
   private static final int MAX_LINE = 256 * 1024;
 
   private final Process process;
   private final Optional<ResourceLimits.Group> limits;
+  private final Optional<Process> network;
   private final RuntimeApi api;
   private final Path logFile;
   private final long startedNanos;
   private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
   private long logOffset;
 
-  private Environment(Process process, Optional<ResourceLimits.Group> limits, RuntimeApi api, Path logFile,
-      long startedNanos) {
+  private Environment(Process process, Optional<ResourceLimits.Group> limits, Optional<Process> network,
+      RuntimeApi api, Path logFile, long startedNanos) {
     this.process = process;
     this.limits = limits;
+    this.network = network;
     this.api = api;
     this.logFile = logFile;
     this.startedNanos = startedNanos;
@@ -45,11 +51,21 @@ public final class Environment {
    */
   public static Environment start(List<String> command, Map<String, String> env, Path workingDir, RuntimeApi api,
       Path logFile, Optional<ResourceLimits.Group> limits) throws IOException {
+    return start(command, env, workingDir, api, logFile, limits, Optional.empty());
+  }
+
+  /**
+   * As above, for a command sandboxed with its own network namespace when {@code network} is given: the call
+   * returns once pasta connected it (it blocks for that: call it where blocking is allowed).
+   */
+  public static Environment start(List<String> command, Map<String, String> env, Path workingDir, RuntimeApi api,
+      Path logFile, Optional<ResourceLimits.Group> limits, Optional<NetworkIsolation> network) throws IOException {
     Files.createDirectories(logFile.getParent());
     Files.deleteIfExists(logFile);
     Files.createFile(logFile);
     ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .redirectInput(network.isPresent() ? ProcessBuilder.Redirect.PIPE
+            : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     pb.environment().clear();
@@ -65,7 +81,93 @@ public final class Environment {
         throw e;
       }
     }
-    return new Environment(process, limits, api, logFile, started);
+    Optional<Process> pasta = Optional.empty();
+    if (network.isPresent()) {
+      try {
+        pasta = Optional.of(connect(process, network.get(), port(api.address()), logFile));
+      } catch (IOException e) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        limits.ifPresent(ResourceLimits.Group::close);
+        throw e;
+      }
+    }
+    return new Environment(process, limits, pasta, api, logFile, started);
+  }
+
+  private static final long CONNECT_TIMEOUT_NANOS = 10_000_000_000L;
+
+  /**
+   * Attaches pasta to the network namespace of the sandbox's first process (bwrap's child), waits until pasta
+   * is ready (its pid file), then lets the sandbox go on; pasta is stopped when the sandbox ends.
+   */
+  private static Process connect(Process sandbox, NetworkIsolation network, int port, Path logFile)
+      throws IOException {
+    long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
+    Path ownNamespace = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
+    long namespacePid = -1;
+    while (namespacePid < 0) {
+      for (ProcessHandle child : sandbox.children().toList()) {
+        try {
+          if (!Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "ns", "net")).equals(ownNamespace)) {
+            namespacePid = child.pid();
+          }
+        } catch (IOException e) {
+          // gone or not readable yet
+        }
+      }
+      if (namespacePid < 0) {
+        awaitStep(sandbox, null, deadline, "its network namespace did not appear");
+      }
+    }
+    Path pidFile = logFile.resolveSibling(logFile.getFileName() + ".pasta");
+    Path pastaLog = logFile.resolveSibling(logFile.getFileName() + ".pasta.log");
+    Process pasta = null;
+    try {
+      for (int attempt = 1; pasta == null; attempt++) { // pasta has been seen to exit at start now and then
+        Files.deleteIfExists(pidFile);
+        Process started = spawn(new ProcessBuilder(network.pastaCommand(namespacePid, port, pidFile))
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectErrorStream(true).redirectOutput(pastaLog.toFile()));
+        try {
+          while (!Files.isRegularFile(pidFile) || Files.size(pidFile) == 0) {
+            awaitStep(sandbox, started, deadline, "pasta did not connect it");
+          }
+          pasta = started;
+        } catch (IOException e) {
+          boolean exitedAtStart = !started.isAlive();
+          started.destroyForcibly();
+          if (!exitedAtStart || !sandbox.isAlive() || attempt == 3) {
+            String said = Files.exists(pastaLog) ? Files.readString(pastaLog).strip() : "";
+            throw new IOException(e.getMessage() + (said.isEmpty() ? "" : ": " + said), e);
+          }
+        }
+      }
+      sandbox.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+      sandbox.getOutputStream().close();
+    } catch (IOException e) {
+      if (pasta != null) {
+        pasta.destroyForcibly();
+      }
+      throw e;
+    } finally {
+      Files.deleteIfExists(pidFile);
+      Files.deleteIfExists(pastaLog);
+    }
+    sandbox.onExit().thenRun(pasta::destroyForcibly);
+    return pasta;
+  }
+
+  private static void awaitStep(Process sandbox, Process pasta, long deadline, String what) throws IOException {
+    if (!sandbox.isAlive() || pasta != null && !pasta.isAlive() || System.nanoTime() > deadline) {
+      throw new IOException("the environment's network could not be set up: " + what
+          + (pasta != null && !pasta.isAlive() ? " (pasta exited with status " + pasta.exitValue() + ")" : ""));
+    }
+    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+  }
+
+  private static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
   }
 
   /**
@@ -100,6 +202,11 @@ public final class Environment {
 
   public CompletionStage<Process> exited() {
     return process.onExit();
+  }
+
+  /** Whether a fork in this environment failed at its process limit. */
+  public boolean pidLimitReached() {
+    return limits.map(ResourceLimits.Group::pidLimitReached).orElse(false);
   }
 
   /** Whether the process was killed for going past its memory limit. */
@@ -160,6 +267,7 @@ public final class Environment {
   public void destroy() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
+    network.ifPresent(Process::destroyForcibly);
     api.close();
     limits.ifPresent(ResourceLimits.Group::close);
     try {
