@@ -303,4 +303,37 @@ class AuthenticationIT {
     assertThat(http.send(HttpRequest.newBuilder(URI.create(unsigned)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
   }
+
+  @Test
+  void the_petrel_command_line_signs_with_the_key_in_its_environment() throws Exception {
+    Map<String, String> key = Map.of("PETREL_ACCESS_KEY_ID", TestKeys.MAIN.id(),
+        "PETREL_SECRET_ACCESS_KEY", TestKeys.MAIN.secret());
+    String[] signed = cli(key, "invoke", "mine", "{\"from\":\"cli\"}");
+    assertThat(signed[0]).as(signed[2]).isEqualTo("0");
+    assertThat(signed[1]).contains("\"from\": \"cli\"");
+    assertThat(cli(key, "functions")[1]).contains("mine");
+
+    String[] unsigned = cli(Map.of(), "functions");
+    assertThat(unsigned[0]).isNotEqualTo("0");
+    assertThat(unsigned[2]).contains("MissingAuthenticationTokenException");
+  }
+
+  /** Runs the petrel command line against the node with {@code env}: exit status, stdout, stderr. */
+  private static String[] cli(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        java.nio.file.Path.of("target", "petrel.jar").toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--endpoint", "http://127.0.0.1:" + node.port()));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().keySet().removeIf(name -> name.startsWith("PETREL_") || name.startsWith("AWS_"));
+    builder.environment().putAll(env);
+    java.io.File out = java.io.File.createTempFile("cli", ".out");
+    java.io.File err = java.io.File.createTempFile("cli", ".err");
+    Process process = builder.redirectOutput(out).redirectError(err).start();
+    assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    return new String[] {Integer.toString(process.exitValue()), Files.readString(out.toPath()),
+        Files.readString(err.toPath())};
+  }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * HTTP to one node's gateway with {@link java.net.http.HttpClient}. Answers outside 2xx become a
  * {@link CliException#failed failed call} described by {@link ErrorReply}; a node that cannot be reached
- * becomes one line saying so and how to start one. No authentication: the gateway ignores it today.
+ * becomes one line saying so and how to start one. Requests are signed when an access key is in the environment
+ * ({@link Credentials}).
  */
 public final class GatewayClient {
   static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -32,9 +33,15 @@ public final class GatewayClient {
 
   private final URI endpoint;
   private final HttpClient http;
+  private final Optional<Credentials> credentials;
 
   public GatewayClient(URI endpoint) {
+    this(endpoint, Credentials.fromEnvironment(System.getenv()));
+  }
+
+  GatewayClient(URI endpoint, Optional<Credentials> credentials) {
     this.endpoint = endpoint;
+    this.credentials = credentials;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -57,9 +64,10 @@ public final class GatewayClient {
 
   /** A JSON call that must succeed; a 204 answers an empty object. */
   public JsonNode json(String method, String path, JsonNode body) {
+    byte[] bytes = body == null ? new byte[0] : bytes(body);
     HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofByteArray(bytes(body));
-    return parsed(path, checked(path, send(request(method, path, publisher).timeout(CALL_TIMEOUT))));
+        : HttpRequest.BodyPublishers.ofByteArray(bytes);
+    return parsed(path, checked(path, send(request(method, path, bytes, publisher).timeout(CALL_TIMEOUT))));
   }
 
   public JsonNode get(String path) {
@@ -68,7 +76,8 @@ public final class GatewayClient {
 
   /** A GET that must succeed, with its headers; {@link #parse} reads its body. */
   public Reply fetch(String path) {
-    return checked(path, send(request("GET", path, HttpRequest.BodyPublishers.noBody()).timeout(CALL_TIMEOUT)));
+    return checked(path, send(request("GET", path, new byte[0], HttpRequest.BodyPublishers.noBody())
+        .timeout(CALL_TIMEOUT)));
   }
 
   public static JsonNode parse(String path, Reply reply) {
@@ -77,7 +86,8 @@ public final class GatewayClient {
 
   /** GET of a resource that may not exist: empty on 404 ResourceNotFoundException, any other error fails. */
   public Optional<JsonNode> find(String path) {
-    Reply reply = send(request("GET", path, HttpRequest.BodyPublishers.noBody()).timeout(CALL_TIMEOUT));
+    Reply reply = send(request("GET", path, new byte[0], HttpRequest.BodyPublishers.noBody())
+        .timeout(CALL_TIMEOUT));
     if (reply.status() == 404 && ErrorReply.type(reply.header("x-amzn-ErrorType"), reply.body())
         .filter("ResourceNotFoundException"::equals).isPresent()) {
       return Optional.empty();
@@ -91,7 +101,7 @@ public final class GatewayClient {
         progress::sent);
     Reply reply;
     try {
-      reply = send(request(method, path, publisher));
+      reply = send(request(method, path, body, publisher));
     } finally {
       progress.done();
     }
@@ -100,7 +110,8 @@ public final class GatewayClient {
 
   /** POST of an invocation; the reply is returned as it is, so the caller can read function errors and logs. */
   public Reply invoke(String path, byte[] payload, Map<String, String> headers) {
-    HttpRequest.Builder request = request("POST", path, HttpRequest.BodyPublishers.ofByteArray(payload));
+    HttpRequest.Builder request = request("POST", path, payload,
+        HttpRequest.BodyPublishers.ofByteArray(payload));
     headers.forEach(request::header);
     return checked(path, send(request));
   }
@@ -110,7 +121,7 @@ public final class GatewayClient {
    * An error answer fails as any other call.
    */
   public void lines(String path, Consumer<String> each) {
-    HttpRequest request = request("GET", path, HttpRequest.BodyPublishers.noBody())
+    HttpRequest request = request("GET", path, new byte[0], HttpRequest.BodyPublishers.noBody())
         .header("Accept", "text/event-stream").build();
     HttpResponse<Stream<String>> response = exchange(request, HttpResponse.BodyHandlers.ofLines());
     try (Stream<String> lines = response.body()) {
@@ -145,9 +156,12 @@ public final class GatewayClient {
     }
   }
 
-  private HttpRequest.Builder request(String method, String path, HttpRequest.BodyPublisher body) {
-    return HttpRequest.newBuilder(URI.create(endpoint + path)).method(method, body)
+  private HttpRequest.Builder request(String method, String path, byte[] body, HttpRequest.BodyPublisher publisher) {
+    URI uri = URI.create(endpoint + path);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, publisher)
         .header("Content-Type", "application/json").header("User-Agent", "petrel-cli");
+    credentials.ifPresent(c -> c.sign(request, method, uri, body, Map.of("Content-Type", "application/json")));
+    return request;
   }
 
   private Reply send(HttpRequest.Builder request) {
