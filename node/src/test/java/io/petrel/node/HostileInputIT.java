@@ -410,8 +410,11 @@ class HostileInputIT {
     c.lambda(get(MAPPINGS + "?FunctionName=%00"), 400, IPVE);
     c.lambda(get("/2019-09-30/functions/echo%00/concurrency"), 400, IPVE);
     c.lambda(get("/2021-10-31/functions/echo/url?Qualifier=%00"), 400, IPVE);
-    c.lambda(get("/petrel/code/..%2F..%2Fpetrel.db"), 404, NOT_FOUND);
-    c.lambda(get("/petrel/code/" + "0".repeat(64) + ".zip"), 404, NOT_FOUND);
+    c.lambda(get("/petrel/code/echo/%24LATEST/..%2F..%2Fpetrel.db"), 404, NOT_FOUND);
+    c.lambda(get("/petrel/code/..%2F..%2Fecho/%24LATEST/" + "0".repeat(64) + ".zip"), 404, NOT_FOUND);
+    c.lambda(get("/petrel/code/echo/%24LATEST/" + "0".repeat(64) + ".zip"), 404, NOT_FOUND);
+    // another function's package by its hash, through a function it does not belong to
+    c.lambda(get("/petrel/code/web/%24LATEST/" + hex(echoBefore.codeSha256()) + ".zip"), 404, NOT_FOUND);
     c.lambda(get("/petrel/v1/functions/..%2F..%2Fecho/invocations"), 400, IPVE);
     c.lambda(get("/petrel/v1/functions/echo/invocations?from=%00&limit=99999999999"), 400, IPVE);
     c.lambda(get("/petrel/v1/functions/echo/logs?to=-99999999-01-01T00:00:00Z"), 400, IPVE);
