@@ -223,15 +223,28 @@ public final class FunctionAlias extends AbstractBehavior<FunctionAlias.Command>
       invoke.acceptedTo().tell(new CallWatch.Accepted(invoke.invocation().requestId(), node));
     }
     routing++;
-    getContext().pipeToSelf(services.metrics().timedLookup(this::route), (target, error) -> error == null
-        ? new Routed(invoke, target.orElse(null), null, false, 0)
-        : new Routed(invoke, null, "Function could not be resolved: " + rootCause(error).getMessage(),
-            rootCause(error) instanceof StoreException.Unavailable, 0));
+    getContext().pipeToSelf(services.metrics().timedLookup(this::route), (target, error) -> {
+      if (error == null) {
+        return new Routed(invoke, target.orElse(null), null, false, 0);
+      }
+      Throwable cause = rootCause(error);
+      if (!(cause instanceof StoreException)) {
+        // not a missing function but a configuration this node cannot read (say, with another environment key)
+        invoke.replyTo().tell(new InvokeResult(qualifier, new Outcome.PlatformError("The configuration of "
+            + function.name() + ":" + qualifier + " could not be read on this node: " + cause.getMessage()), null));
+        return new Routed(invoke, null, null, false, -1);
+      }
+      return new Routed(invoke, null, "Function could not be resolved: " + cause.getMessage(),
+          cause instanceof StoreException.Unavailable, 0);
+    });
     return this;
   }
 
   private Behavior<Command> onRouted(Routed routed) {
     routing--;
+    if (routed.queuedSince() < 0) {
+      return handingOff ? stopIfDone() : this; // already answered
+    }
     run(routed);
     return handingOff ? stopIfDone() : this;
   }
