@@ -45,8 +45,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * Members come from this node's view of the membership, sorted by address. {@code shards} counts the
  * {@link FunctionAlias} entities of every node that answered the shard coordinator within the query timeout;
  * {@code shardsFailed} lists the Up members missing from that answer (Pekko drops the whole answer when one
- * region is late, so one slow node lists them all). {@code local} names the entities this node hosts, by their
- * entity id {@code <account>/<function>:<qualifier>}; each {@code failed} lists shards that did not report in time.
+ * region is late, so one slow node lists them all). {@code local} names the entities this node hosts of the
+ * caller's account, by their entity id {@code <account>/<function>:<qualifier>}; each {@code failed} lists shards
+ * that did not report in time.
  */
 public final class ClusterStatusApi {
   /** How much longer than the coordinator's own wait we wait for its answer. */
@@ -81,7 +82,8 @@ public final class ClusterStatusApi {
         CoordinatedShutdown.get(system).getShutdownReason().isPresent()).reply());
   }
 
-  public CompletionStage<ApiReply> cluster() {
+  /** The cluster view as {@code account} may see it: the entities this node hosts of that account's functions. */
+  public CompletionStage<ApiReply> cluster(String account) {
     CompletionStage<Map<Address, ShardRegion.ShardRegionStats>> regions = AskPattern
         .<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(shardState,
             replyTo -> new GetClusterShardingStats(FunctionAlias.ENTITY_KEY, shardingTimeout, replyTo),
@@ -96,7 +98,7 @@ public final class ClusterStatusApi {
           throw LambdaError.unavailable("This node's shard region did not answer within "
               + shardingTimeout.toMillis() + " ms");
         });
-    return regions.thenCombine(local, (all, own) -> ApiReply.json(200, view(cluster.state(), all, own)));
+    return regions.thenCombine(local, (all, own) -> ApiReply.json(200, view(cluster.state(), all, own, account)));
   }
 
   /** Empty when the store answered its ping in time, else why not. */
@@ -109,7 +111,7 @@ public final class ClusterStatusApi {
   }
 
   private ObjectNode view(CurrentClusterState state, Map<Address, ShardRegion.ShardRegionStats> regions,
-      ShardRegion.CurrentShardRegionState own) {
+      ShardRegion.CurrentShardRegionState own, String account) {
     Address self = cluster.selfMember().address();
     ObjectNode body = Json.object();
     body.put("self", self.toString());
@@ -157,7 +159,7 @@ public final class ClusterStatusApi {
         .sorted(Comparator.comparing(ShardRegion.ShardState::shardId, SHARD_ORDER))
         .forEach(shard -> {
           ArrayNode entities = localShards.addObject().put("id", shard.shardId()).putArray("entities");
-          shard.getEntityIds().stream().sorted().forEach(entities::add);
+          shard.getEntityIds().stream().filter(id -> id.startsWith(account + "/")).sorted().forEach(entities::add);
         });
     addSorted(local.putArray("failed"), own.getFailed());
     return body;

@@ -120,7 +120,7 @@ public final class ControlPlaneRoutes extends AllDirectives {
     }
     return concat(
         path("ready", () -> get(() -> respond(clusterStatus::ready))),
-        pathPrefix("v1", () -> path("cluster", () -> get(() -> respond(clusterStatus::cluster)))));
+        pathPrefix("v1", () -> path("cluster", () -> get(() -> respond(() -> clusterStatus.cluster(settings.account()))))));
   }
 
   private Route functionRoutes() {
