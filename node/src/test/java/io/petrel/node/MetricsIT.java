@@ -218,7 +218,9 @@ class MetricsIT {
             .payload(SdkBytes.fromUtf8String("{\"sleep\": 1.5}")))));
       }
       Map<String, String> fn = Map.of("function", "queued");
-      Scrape waiting = eventually(() -> scrape(one), s -> s.value("petrel_function_queue_depth", fn) == 2);
+      // the oldest call's age is read at the scrape: right as the second call queues it can still be 0
+      Scrape waiting = eventually(() -> scrape(one), s -> s.value("petrel_function_queue_depth", fn) == 2
+          && s.value("petrel_queue_oldest_age_seconds", Map.of()) > 0);
       assertThat(waiting.value("petrel_function_queue_depth", fn)).isEqualTo(2);
       assertThat(waiting.value("petrel_queue_depth", Map.of())).isEqualTo(2);
       assertThat(waiting.value("petrel_concurrent_executions", fn)).isEqualTo(1);

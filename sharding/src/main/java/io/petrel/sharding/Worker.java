@@ -64,6 +64,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final FunctionMetrics metrics;
   private final TimerScheduler<Command> timers;
   private final String logStream;
+  /** Set when this worker stops: a start still waiting for its turn is then skipped. */
+  private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
   private PetrelMetrics.EnvironmentState state;
   private Environment environment;
   private Double pendingInitMs;
@@ -113,6 +115,22 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     var system = getContext().getSystem();
     String firstRequestId = current.invocation().requestId();
+    // One start at a time of the node's few: a worker that timed out or stopped while waiting starts nothing, and
+    // an environment that came up after its worker was gone is stopped again.
+    return services.starts().enter().thenCompose(turn -> abandoned.get()
+        ? CompletableFuture.completedFuture((Command) new StartFailed("Runtime.InitError",
+            "The execution environment was no longer needed when its turn to start came", null))
+        : launch(runtime, system, firstRequestId))
+        .whenComplete((command, error) -> {
+          services.starts().leave();
+          if (abandoned.get() && command instanceof Started started) {
+            started.environment().destroy();
+          }
+        });
+  }
+
+  private CompletionStage<Command> launch(RuntimeCatalog.Runtime runtime,
+      org.apache.pekko.actor.typed.ActorSystem<Void> system, String firstRequestId) {
     return services.code().folder(spec.config().codeSha256()).thenCompose(taskRoot ->
         RuntimeApi.start(system, services.settings().maxPayloadBytes()).thenCompose(api -> {
           boolean sandboxed = services.sandbox().isPresent();
@@ -278,6 +296,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onStop() {
+    abandoned.set(true);
     if (environment != null) {
       environment.destroy();
     }
