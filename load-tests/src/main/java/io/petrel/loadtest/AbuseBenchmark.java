@@ -73,11 +73,12 @@ public final class AbuseBenchmark {
   private final AbuseOptions options;
   private final LambdaClient client;
   private final String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-  private final List<String> created = new ArrayList<>();
+  private final CreatedFunctions created;
 
   private AbuseBenchmark(AbuseOptions options) {
     this.options = options;
     this.client = new LambdaClient(options.endpoint(), Duration.ofSeconds(120));
+    this.created = new CreatedFunctions(client, "bench-abuse");
   }
 
   public static void main(String[] args) {
@@ -170,26 +171,13 @@ public final class AbuseBenchmark {
   private String create(String purpose, String runtime, NoopFunction code, int memoryMb, int timeoutSeconds) {
     String name = "petrel-bench-" + purpose + "-" + runId;
     client.createFunction(name, runtime, code, memoryMb, timeoutSeconds);
-    synchronized (created) {
-      created.add(name);
-    }
+    created.add(name);
     return name;
   }
 
   /** Deletes the functions this run created; best effort, as it also runs from the shutdown hook. */
   private void deleteFunctions() {
-    List<String> names;
-    synchronized (created) {
-      names = new ArrayList<>(created);
-      created.clear();
-    }
-    for (String name : names) {
-      try {
-        client.deleteFunction(name);
-      } catch (RuntimeException e) {
-        PROGRESS.println("bench-abuse: could not delete function " + name + ": " + e.getMessage());
-      }
-    }
+    created.deleteAll();
   }
 
   private static void progress(String format, Object... args) {

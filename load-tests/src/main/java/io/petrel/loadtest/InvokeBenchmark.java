@@ -21,11 +21,12 @@ public final class InvokeBenchmark {
   private final BenchOptions options;
   private final LambdaClient client;
   private final String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-  private final List<String> created = new ArrayList<>();
+  private final CreatedFunctions created;
 
   private InvokeBenchmark(BenchOptions options) {
     this.options = options;
     this.client = new LambdaClient(options.endpoint(), Duration.ofSeconds(60));
+    this.created = new CreatedFunctions(client, "bench-invoke");
   }
 
   public static void main(String[] args) {
@@ -77,26 +78,13 @@ public final class InvokeBenchmark {
   private String createFunction(String purpose, String runtime) {
     String name = "petrel-bench-" + purpose + "-" + runtime.replaceAll("[^A-Za-z0-9]", "") + "-" + runId;
     client.createFunction(name, runtime, NoopFunction.forRuntime(runtime));
-    synchronized (created) {
-      created.add(name);
-    }
+    created.add(name);
     return name;
   }
 
   /** Deletes the functions this run created; best effort, as it also runs from the shutdown hook. */
   private void deleteFunctions() {
-    List<String> names;
-    synchronized (created) {
-      names = new ArrayList<>(created);
-      created.clear();
-    }
-    for (String name : names) {
-      try {
-        client.deleteFunction(name);
-      } catch (RuntimeException e) {
-        PROGRESS.println("bench-invoke: could not delete function " + name + ": " + e.getMessage());
-      }
-    }
+    created.deleteAll();
   }
 
   private static void progress(String format, Object... args) {
