@@ -44,10 +44,6 @@ public final class Authentication extends AllDirectives {
     this.materializer = materializer;
   }
 
-  public boolean required() {
-    return auth.required();
-  }
-
   /**
    * Runs {@code inner} for the account the request acts for, or answers 403 in the shape {@code refusal} gives
    * the error (Lambda's or EventBridge's).
